@@ -1,0 +1,51 @@
+"""Error and diagnostic types. Each carries a source location and a hint, rendered
+once here as ``path:line: error: message`` (the format compilers and linters use)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Diagnostic(BaseModel):
+    """One finding about the input: where, how bad, what, and how to fix it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str
+    line: int | None = None
+    severity: Literal["error", "warning"]
+    message: str
+    hint: str | None = None
+
+    def render(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.severity}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class KgError(Exception):
+    """Base of the errors the library raises; ``str()`` is the user-facing message."""
+
+    exit_code = 3
+
+
+class InputError(KgError):
+    """Bad input: files that cannot be read or parsed, or a bad request (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic):
+        self.diagnostics = diagnostics if isinstance(diagnostics, list) else [diagnostics]
+        super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+    @classmethod
+    def at(cls, path: str, line: int | None, message: str, hint: str | None = None) -> InputError:
+        return cls(Diagnostic(path=path, line=line, severity="error", message=message, hint=hint))
+
+
+class NonConformingError(KgError):
+    """The graph does not conform to the SHACL shapes (exit code 1)."""
+
+    exit_code = 1

@@ -1,0 +1,82 @@
+"""Typed records: the boundary between parsing and mapping.
+
+Parsers produce these frozen models; mappers read them and never see text. Every
+record keeps the :class:`SourceRef` it came from, so later stages can say where a
+value was printed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Layout(str, Enum):
+    """The profile layouts the parsers know (README, "Input layouts")."""
+
+    LISTING = "listing"
+    """``CATEGORYdate[Code]`` / ``TitleAuthor, Author et al. · orgs`` / abstract."""
+    BIBLIOGRAPHY = "bibliography"
+    """Owner ``Last, First`` header, then title / ``Last, First, …`` / abstract."""
+    ABSTRACTS = "abstracts"
+    """Abstract-only lines, with a first-name header or none."""
+
+
+class SourceRef(_Frozen):
+    """Where something was printed: the input file (as named in the export) and a 1-based line."""
+
+    source: str
+    """The file's name relative to the folder it was found in (its identity in the graph)."""
+    path: str
+    """The path as the user gave it, for messages."""
+    line: int
+
+
+class Agent(_Frozen):
+    """An author or profile owner as the source printed it, split into name parts."""
+
+    printed: str
+    """Exactly as the source printed it (``Mądry, Aleksander``, ``Gemini Team``)."""
+    kind: Literal["person", "organization"]
+    name: str
+    """Display form: ``Given Family`` for people, the name for organisations."""
+    given_name: str | None = None
+    family_name: str | None = None
+    """With its particles: ``Casas, Diego de Las`` has family name ``de Las Casas``."""
+
+
+class Record(_Frozen):
+    """One work as one profile listed it."""
+
+    source: SourceRef
+    """The record's first line."""
+    layout: Layout
+    title: str | None = None
+    authors: tuple[Agent, ...] = ()
+    authors_truncated: bool = False
+    """True where the source cut the list short (``et al.``)."""
+    date: datetime.date | None = None
+    category: str | None = None
+    """The category code as printed (``LG``)."""
+    code_available: bool | None = None
+    """The ``Code`` badge; None where the layout cannot say."""
+    organizations: tuple[str, ...] = ()
+    """Organisation tags as printed (``openai``)."""
+    abstract: str | None = None
+    """Cleaned: no ``Abstract:`` prefix, no LaTeX escapes, whitespace folded."""
+
+
+class Profile(_Frozen):
+    """One input file: its layout, its owner (if the file names one) and its records."""
+
+    source: SourceRef
+    layout: Layout
+    owner: Agent | None = None
+    records: tuple[Record, ...]
