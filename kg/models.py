@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from kg.errors import Diagnostic
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -80,3 +82,5 @@ class Profile(_Frozen):
     layout: Layout
     owner: Agent | None = None
     records: tuple[Record, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+    """What was parsed but looked odd (a person with one name, an abstract over two lines)."""
