@@ -84,3 +84,67 @@ class Profile(_Frozen):
     records: tuple[Record, ...]
     warnings: tuple[Diagnostic, ...] = ()
     """What was parsed but looked odd (a person with one name, an abstract over two lines)."""
+
+
+class Authorship(_Frozen):
+    """One position of a work's author list (prov:Attribution)."""
+
+    position: int
+    agent: str
+    """IRI of the person or organisation."""
+    printed: str
+
+
+class Work(_Frozen):
+    """One paper, reconciled over every record that lists it."""
+
+    iri: str
+    title: str | None = None
+    abstract: str | None = None
+    date: datetime.date | None = None
+    category: str | None = None
+    """The category code as printed (``LG``)."""
+    code_available: bool | None = None
+    organizations: tuple[str, ...] = ()
+    """IRIs of the organisation tags."""
+    authorships: tuple[Authorship, ...] = ()
+    authors_complete: bool | None = None
+    """None when no source gives authors."""
+    sources: tuple[SourceRef, ...]
+    """Every record this work was derived from."""
+
+
+class Person(_Frozen):
+    iri: str
+    name: str
+    given_name: str | None = None
+    family_name: str | None = None
+    alternate_names: tuple[str, ...] = ()
+
+
+class Organization(_Frozen):
+    iri: str
+    name: str
+    alternate_names: tuple[str, ...] = ()
+
+
+class ProfileSummary(_Frozen):
+    """A profile as the graph states it: its file, layout, owner and the works it lists."""
+
+    iri: str
+    source: SourceRef
+    layout: Layout
+    owner: str | None = None
+    """IRI of the owner."""
+    works: tuple[str, ...] = ()
+
+
+class KnowledgeGraph(_Frozen):
+    """Everything an export states, reconciled, before it becomes triples."""
+
+    base: str
+    works: tuple[Work, ...]
+    people: tuple[Person, ...]
+    organizations: tuple[Organization, ...]
+    profiles: tuple[ProfileSummary, ...]
+    warnings: tuple[Diagnostic, ...] = ()

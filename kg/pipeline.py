@@ -1,0 +1,102 @@
+"""The one orchestration: read -> parse -> reconcile -> map -> validate -> serialize.
+
+The CLI calls these functions; they never print or exit. Input errors from every file
+are collected before anything is written, so a bad file never leaves a partial output.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from kg.errors import Diagnostic, InputError, NonConformingError
+from kg.identity import build_graph
+from kg.mapping import graph_to_quads
+from kg.mapping.terms import Quad
+from kg.models import KnowledgeGraph, Profile
+from kg.namespaces import DEFAULT_BASE
+from kg.parse import read_profile
+from kg.serialize import serialize, write_atomic
+from kg.validate import ValidationReport, validate_graph
+
+log = logging.getLogger(__name__)
+
+PROFILE_SUFFIXES = (".txt",)
+
+
+class ExportOptions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base: str = DEFAULT_BASE
+    format: str = "turtle"
+    validate_shapes: bool = True
+
+
+class ExportResult(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    graph: KnowledgeGraph
+    report: ValidationReport | None
+    text: str
+    triples: int
+
+
+def find_profiles(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    """(file, source name) for each input: files as given, folders searched for ``*.txt``
+    (sorted). A file's source name is its path relative to the folder it was found in."""
+    found: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend((f, f.relative_to(path).as_posix())
+                         for f in sorted(path.rglob("*")) if f.is_file() and f.suffix in PROFILE_SUFFIXES)
+        elif path.exists():
+            found.append((path, path.name))
+        else:
+            raise InputError.at(str(path), None, "no such file or folder")
+    names: dict[str, Path] = {}
+    for file, name in found:
+        if name in names and names[name] != file:
+            raise InputError.at(str(file), None, f"two inputs have the same name {name!r} ({names[name]})",
+                                "export them from one parent folder so their relative paths differ")
+        names[name] = file
+    if not found:
+        raise InputError.at(", ".join(map(str, paths)), None, "no profile files (*.txt) found")
+    return found
+
+
+def parse_all(paths: Sequence[Path]) -> list[Profile]:
+    """Every profile, or an InputError that lists the errors of every bad file."""
+    profiles, errors = [], []
+    for file, source in find_profiles(paths):
+        try:
+            profiles.append(read_profile(file, source))
+        except InputError as exc:
+            errors.extend(exc.diagnostics)
+    if errors:
+        raise InputError(errors)
+    return profiles
+
+
+def export(paths: Sequence[Path], options: ExportOptions) -> ExportResult:
+    """Parse, reconcile, map, validate and serialize; raises NonConformingError (with the
+    report) when a shape is violated."""
+    graph = build_graph(parse_all(paths), options.base)
+    quads: list[Quad] = list(graph_to_quads(graph))
+    report = validate_graph(quads) if options.validate_shapes else None
+    if report is not None and not report.conforms:
+        error = NonConformingError("the exported graph does not conform to the shapes")
+        error.report = report  # type: ignore[attr-defined]
+        raise error
+    return ExportResult(graph=graph, report=report, text=serialize(quads, options.format),
+                        triples=len({q[:3] for q in quads}))
+
+
+def write_output(text: str, output: Path) -> None:
+    write_atomic(output, text)
+
+
+def warnings_of(result: ExportResult) -> list[Diagnostic]:
+    return list(result.graph.warnings)
