@@ -1,0 +1,164 @@
+"""The ``kg`` command: the only module that prints, reads argv or exits.
+
+Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usage,
+3 internal error (traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rdflib import Dataset, Graph
+
+from kg import __version__
+from kg.errors import InputError, KgError, NonConformingError
+from kg.namespaces import DEFAULT_BASE
+from kg.pipeline import ExportOptions, export, find_profiles
+from kg.parse import read_profile
+from kg.serialize import FORMATS, format_for, write_atomic
+from kg.validate import ValidationReport, validate_graph
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn publication-profile text files into a validated schema.org + BIBO knowledge graph.")
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "json-ld": "json-ld"}
+
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no warnings or summary.")]
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _fail(exc: BaseException, debug: bool) -> typer.Exit:
+    """Turn an exception into its message on stderr and the documented exit code."""
+    if isinstance(exc, NonConformingError):
+        report: ValidationReport | None = getattr(exc, "report", None)
+        _print_report(report)
+        _err(f"error: {exc}")
+        return typer.Exit(EXIT_NONCONFORMING)
+    if isinstance(exc, KgError):
+        _err(str(exc))
+        return typer.Exit(exc.exit_code)
+    if debug:
+        traceback.print_exception(exc)
+    else:
+        _err(f"internal error: {exc!r} (run with --debug for the traceback)")
+    return typer.Exit(EXIT_INTERNAL)
+
+
+def _print_report(report: ValidationReport | None) -> None:
+    if report is None:
+        return
+    for result in report.results:
+        _err(result.render())
+    warnings = len(report.results) - len(report.violations)
+    _err(f"SHACL: {len(report.violations)} violation(s), {warnings} warning(s)")
+
+
+@app.command("export")
+def export_command(
+    paths: Annotated[list[Path], typer.Argument(help="Profile files or folders of *.txt profiles.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")],
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="turtle, json-ld, ntriples, nquads or trig (default: from the output file's extension).")] = None,
+    base: Annotated[str, typer.Option("--base", help="Base IRI of the exported resources.")] = DEFAULT_BASE,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Export profiles as one validated RDF graph (written atomically)."""
+    try:
+        chosen = format_for(output, fmt) if output != "-" else (fmt or "turtle")
+        if output == "-" and fmt:
+            format_for("-", fmt)
+        result = export(paths, ExportOptions(base=base, format=chosen, validate_shapes=not no_validate))
+        if output == "-":
+            sys.stdout.write(result.text)
+        else:
+            write_atomic(Path(output), result.text)
+    except Exception as exc:  # noqa: BLE001 - the CLI maps every error to an exit code
+        raise _fail(exc, debug) from None
+    if not quiet:
+        for warning in result.graph.warnings:
+            _err(warning.render())
+        g = result.graph
+        _err(f"exported {len(g.profiles)} profile(s): {len(g.works)} works, {len(g.people)} people, "
+             f"{len(g.organizations)} organisations, {result.triples} triples"
+             + ("" if output == "-" else f" -> {output}"))
+
+
+@app.command("validate")
+def validate_command(
+    file: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .nt, .nq, .trig, .jsonld).")],
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="Format of the file (default: from its extension).")] = None,
+    debug: Debug = False,
+) -> None:
+    """Validate any RDF file against the project's SHACL shapes."""
+    try:
+        graph = _load(file, format_for(str(file), fmt))
+        report = validate_graph(graph)
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(exc, debug) from None
+    _print_report(report)
+    if not report.conforms:
+        raise typer.Exit(EXIT_NONCONFORMING)
+    _err(f"{file}: conforms")
+
+
+def _load(file: Path, fmt: str) -> Graph:
+    if not file.is_file():
+        raise InputError.at(str(file), None, "no such file")
+    dataset = Dataset()
+    try:
+        dataset.parse(file, format=RDFLIB_FORMATS[fmt])
+    except Exception as exc:  # noqa: BLE001 - any parser error is bad input
+        raise InputError.at(str(file), None, f"cannot parse as {fmt}: {exc}") from None
+    graph = Graph()
+    for s, p, o, _ in dataset.quads():
+        graph.add((s, p, o))
+    return graph
+
+
+@app.command("parse")
+def parse_command(
+    paths: Annotated[list[Path], typer.Argument(help="Profile files or folders.")],
+    debug: Debug = False,
+) -> None:
+    """Print the parsed records as JSON Lines (for debugging a parse)."""
+    status = EXIT_OK
+    try:
+        files = find_profiles(paths)
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(exc, debug) from None
+    for file, source in files:
+        try:
+            profile = read_profile(file, source)
+        except InputError as exc:
+            _err(str(exc))
+            status = EXIT_INPUT
+            continue
+        header = profile.model_dump(mode="json", exclude={"records", "warnings"})
+        typer.echo(json.dumps({"profile": header}, ensure_ascii=False))
+        for record in profile.records:
+            typer.echo(json.dumps(record.model_dump(mode="json"), ensure_ascii=False))
+        for warning in profile.warnings:
+            _err(warning.render())
+    raise typer.Exit(status)
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+logging.getLogger("kg").addHandler(logging.NullHandler())
+__all__ = ["app", "FORMATS"]
