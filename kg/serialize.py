@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.data import data_file
@@ -58,11 +58,18 @@ def serialize_turtle(quads: Sequence[Quad]) -> str:
 
 
 def serialize_trig(quads: Sequence[Quad]) -> str:
-    dataset = Dataset()
-    _bind(dataset)
+    """TriG: the shared prefixes, then one block per named graph in IRI order, each with
+    the body of its deterministic Turtle."""
+    by_graph: dict[URIRef, list[Quad]] = defaultdict(list)
     for quad in quads:
-        dataset.add(quad)
-    return dataset.serialize(format="trig")
+        by_graph[quad[3]].append(quad)
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    blocks = []
+    for graph in sorted(by_graph):
+        body = "\n".join(line for line in serialize_turtle(by_graph[graph]).splitlines()
+                         if not line.startswith("@prefix")).strip("\n")
+        blocks.append(f"{graph.n3()} {{\n{body}\n}}\n")
+    return head + "\n" + "\n".join(blocks)
 
 
 def serialize_ntriples(quads: Sequence[Quad]) -> str:

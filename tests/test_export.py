@@ -1,0 +1,106 @@
+"""End to end through the CLI: formats parse back to the same graph, output is
+deterministic and atomic, bad input exits 2 with file and line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import pyoxigraph as ox
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from kg.cli import app
+from tests.rdfcompare import assert_same_triples, file_triples, text_triples
+
+ROOT = Path(__file__).parents[1]
+PROFILES = ROOT / "examples" / "profiles"
+GOLDEN = ROOT / "examples" / "export"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("export")
+    files = {}
+    for ext in ("ttl", "nt", "nq", "trig", "jsonld"):
+        files[ext] = out / f"examples.{ext}"
+        result = run("export", str(PROFILES), "-o", str(files[ext]), "--no-validate", "--quiet")
+        assert result.exit_code == 0, result.output
+    return files
+
+
+EXTENSIONS = ("jsonld", "nq", "nt", "trig", "ttl")
+
+
+@pytest.mark.parametrize("ext", EXTENSIONS)
+def test_every_format_matches_the_reviewed_golden_file(exports, ext):
+    assert_same_triples(file_triples(exports[ext]), file_triples(GOLDEN / "examples.ttl"))
+
+
+def test_rdflib_reads_every_format_back(exports):
+    counts = {ext: len(Graph().parse(exports[ext], format={"nq": "nquads", "jsonld": "json-ld", "nt": "nt"}.get(ext, ext if ext != "ttl" else "turtle")))
+              for ext in ("ttl", "nt", "jsonld")}
+    assert len(set(counts.values())) == 1, counts
+
+
+@pytest.mark.parametrize("ext", EXTENSIONS)
+def test_golden_files_are_current_bytes(exports, ext):
+    assert exports[ext].read_bytes() == (GOLDEN / f"examples.{ext}").read_bytes()
+
+
+def test_jsonld_expanded_by_pyld_is_the_turtle_graph(exports):
+    pyld = pytest.importorskip("pyld")
+    document = json.loads(exports["jsonld"].read_text(encoding="utf-8"))
+    nquads = pyld.jsonld.to_rdf(document, {"format": "application/n-quads"})
+    assert_same_triples(text_triples(nquads, ox.RdfFormat.N_QUADS), file_triples(exports["ttl"]))
+
+
+def test_jsonld_context_is_the_shipped_file(exports):
+    document = json.loads(exports["jsonld"].read_text(encoding="utf-8"))
+    shipped = json.loads((ROOT / "kg" / "data" / "context.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == shipped["@context"]
+
+
+def test_two_runs_give_identical_bytes(tmp_path):
+    for name in ("a.nq", "b.nq"):
+        assert run("export", str(PROFILES), "-o", str(tmp_path / name), "--no-validate", "-q").exit_code == 0
+    assert (tmp_path / "a.nq").read_bytes() == (tmp_path / "b.nq").read_bytes()
+
+
+def test_stdout_output(tmp_path):
+    result = run("export", str(PROFILES / "000_d56e7dbe932bb055.txt"), "-o", "-", "--format", "ntriples",
+                 "--no-validate", "-q")
+    assert result.exit_code == 0
+    assert len(Graph().parse(data=result.stdout, format="nt")) > 100
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", ":1: error: empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", ":3: error: binary file"),
+    (b"Some title\nnot an author line\n", ":1: error: not a recognised profile layout"),
+])
+def test_bad_input_exit_2_and_no_output(tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    output = tmp_path / "out.ttl"
+    result = run("export", str(PROFILES), str(bad), "-o", str(output))
+    assert result.exit_code == 2
+    assert f"{bad}{message}" in result.stderr
+    assert not output.exists() and not list(tmp_path.glob(".out.ttl*"))
+
+
+def test_unknown_extension_is_a_usage_error(tmp_path):
+    result = run("export", str(PROFILES), "-o", str(tmp_path / "x.rdf"))
+    assert result.exit_code == 2 and "--format" in result.stderr
+
+
+def test_parse_prints_json_lines():
+    result = run("parse", str(PROFILES / "004_b36c2fbe692e6225.txt"))
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and rows[0]["profile"]["layout"] == "bibliography" and len(rows) == 9
