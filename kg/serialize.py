@@ -72,13 +72,31 @@ def serialize_trig(quads: Sequence[Quad]) -> str:
     return head + "\n" + "\n".join(blocks)
 
 
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(node: Node) -> str:
+    """A term in N-Triples syntax (rdflib's ``n3()`` writes multi-line literals in
+    triple quotes, which N-Triples does not allow)."""
+    if isinstance(node, Literal):
+        text = f'"{str(node).translate(_NT_ESCAPES)}"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype is not None and node.datatype != XSD.string:
+            return f"{text}^^<{node.datatype}>"
+        return text
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return f"<{node}>"
+
+
 def serialize_ntriples(quads: Sequence[Quad]) -> str:
-    lines = {f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o, _ in quads}
+    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o, _ in quads}
     return "".join(sorted(lines))
 
 
 def serialize_nquads(quads: Sequence[Quad]) -> str:
-    return "".join(sorted({f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for s, p, o, g in quads}))
+    return "".join(sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {nt_term(g)} .\n" for s, p, o, g in quads}))
 
 
 @cache

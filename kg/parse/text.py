@@ -36,6 +36,7 @@ _COMMAND = re.compile(r"\\([A-Za-z]+)\b\s*")
 _TEX_DOUBLE_QUOTES = re.compile(r"``(.*?)''")
 _TEX_SINGLE_QUOTES = re.compile(r"`([^`'\n]*)'")
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _math_to_text(match: re.Match[str]) -> str:
@@ -51,7 +52,7 @@ def clean_text(text: str) -> str:
     text = _ESCAPE.sub(r"\1", text)
     text = _TEX_DOUBLE_QUOTES.sub("\u201c\\1\u201d", text)
     text = _TEX_SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
 def has_abstract_label(line: str) -> bool:
