@@ -178,6 +178,12 @@ def serialize(quads: Sequence[Quad], fmt: str) -> str:
     return WRITERS[fmt](quads)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -187,6 +193,7 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an output file is the user's
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

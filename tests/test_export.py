@@ -104,3 +104,11 @@ def test_parse_prints_json_lines():
     result = run("parse", str(PROFILES / "004_b36c2fbe692e6225.txt"))
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.exit_code == 0 and rows[0]["profile"]["layout"] == "bibliography" and len(rows) == 9
+
+
+def test_output_file_mode_follows_umask(tmp_path):
+    output = tmp_path / "one.nt"
+    assert run("export", str(PROFILES / "000_d56e7dbe932bb055.txt"), "-o", str(output), "--no-validate", "-q").exit_code == 0
+    mask = __import__("os").umask(0)
+    __import__("os").umask(mask)
+    assert output.stat().st_mode & 0o777 == 0o666 & ~mask
