@@ -21,7 +21,7 @@ from kg.errors import InputError, KgError, NonConformingError
 from kg.namespaces import DEFAULT_BASE
 from kg.pipeline import ExportOptions, export, find_profiles
 from kg.parse import read_profile
-from kg.serialize import FORMATS, format_for, write_atomic
+from kg.serialize import format_for, write_atomic
 from kg.validate import ValidationReport, validate_graph
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -161,4 +161,4 @@ def version_command() -> None:
 
 
 logging.getLogger("kg").addHandler(logging.NullHandler())
-__all__ = ["app", "FORMATS"]
+__all__ = ["app"]

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from kg.errors import Diagnostic, InputError, NonConformingError
+from kg.errors import InputError, NonConformingError
 from kg.identity import build_graph
 from kg.mapping import graph_to_quads
 from kg.mapping.terms import Quad
 from kg.models import KnowledgeGraph, Profile
 from kg.namespaces import DEFAULT_BASE
 from kg.parse import read_profile
-from kg.serialize import serialize, write_atomic
+from kg.serialize import serialize
 from kg.validate import ValidationReport, validate_graph
 
 log = logging.getLogger(__name__)
@@ -92,11 +92,3 @@ def export(paths: Sequence[Path], options: ExportOptions) -> ExportResult:
         raise error
     return ExportResult(graph=graph, report=report, text=serialize(quads, options.format),
                         triples=len({q[:3] for q in quads}))
-
-
-def write_output(text: str, output: Path) -> None:
-    write_atomic(output, text)
-
-
-def warnings_of(result: ExportResult) -> list[Diagnostic]:
-    return list(result.graph.warnings)
