@@ -76,9 +76,7 @@ def export_command(
 ) -> None:
     """Export profiles as one validated RDF graph (written atomically)."""
     try:
-        chosen = format_for(output, fmt) if output != "-" else (fmt or "turtle")
-        if output == "-" and fmt:
-            format_for("-", fmt)
+        chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
         result = export(paths, ExportOptions(base=base, format=chosen, validate_shapes=not no_validate))
         if output == "-":
             sys.stdout.write(result.text)

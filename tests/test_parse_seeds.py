@@ -93,7 +93,7 @@ def test_bibliography_name_parts():
     assert by_printed["Mądry, Aleksander"].name == "Aleksander Mądry"
     assert by_printed["de Bourcy, Charles"].family_name == "de Bourcy"
     assert ":" not in by_printed and "null" not in str(list(by_printed))
-    assert records[3].abstract.startswith("Natural language") and "4\u00d7 more" in records[1 + 1].abstract
+    assert records[3].abstract.startswith("Natural language") and "4\u00d7 more" in records[2].abstract
 
 
 def test_bibliography_abstract_cleanup():

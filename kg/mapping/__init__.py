@@ -7,6 +7,7 @@ people and organisations in the reconciled graph.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from rdflib import URIRef
@@ -17,7 +18,7 @@ from kg.mapping.category import categories_to_triples
 from kg.mapping.profile import profile_to_triples
 from kg.mapping.terms import Quad
 from kg.mapping.work import work_to_triples
-from kg.models import KnowledgeGraph
+from kg.models import KnowledgeGraph, SourceRef
 
 
 def graph_to_quads(graph: KnowledgeGraph) -> Iterator[Quad]:
@@ -32,8 +33,11 @@ def graph_to_quads(graph: KnowledgeGraph) -> Iterator[Quad]:
         yield from ((s, p, o, reconciled) for s, p, o in organization_to_triples(organization))
     codes = sorted({w.category for w in graph.works if w.category})
     yield from ((s, p, o, reconciled) for s, p, o in categories_to_triples(codes))
+    records_of: dict[str, set[SourceRef]] = defaultdict(set)
+    for work in graph.works:  # one pass, not one per profile: linear in the export's size
+        for ref in work.sources:
+            records_of[ref.source].add(ref)
     for profile in graph.profiles:
         file_graph = URIRef(iris.file_graph(profile.source.source))
-        records = sorted({ref for w in graph.works for ref in w.sources if ref.source == profile.source.source},
-                         key=lambda r: r.line)
+        records = sorted(records_of[profile.source.source], key=lambda r: r.line)
         yield from ((s, p, o, file_graph) for s, p, o in profile_to_triples(profile, records, iris))
