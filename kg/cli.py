@@ -19,9 +19,9 @@ from rdflib import Dataset, Graph
 from kg import __version__
 from kg.errors import InputError, KgError, NonConformingError
 from kg.namespaces import DEFAULT_BASE
-from kg.pipeline import ExportOptions, export, find_profiles
+from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
 from kg.parse import read_profile
-from kg.serialize import format_for, write_atomic
+from kg.serialize import format_for, write_all_atomic
 from kg.validate import ValidationReport, validate_graph
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -70,27 +70,52 @@ def export_command(
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="turtle, json-ld, ntriples, nquads or trig (default: from the output file's extension).")] = None,
     base: Annotated[str, typer.Option("--base", help="Base IRI of the exported resources.")] = DEFAULT_BASE,
+    curation: Annotated[Optional[Path], typer.Option("--curation", help="Curation file (TOML): same / different person, profile owners.")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Reconciliation report (JSON); default: OUTPUT's name + .report.json.")] = None,
+    description: Annotated[Optional[Path], typer.Option("--void", help="VoID/DCAT description (Turtle); default: OUTPUT's name + .void.ttl.")] = None,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """Export profiles as one validated RDF graph (written atomically)."""
+    """Export profiles as one validated RDF graph, with its reconciliation report and
+    VoID description beside it (all written atomically, or none)."""
     try:
         chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
-        result = export(paths, ExportOptions(base=base, format=chosen, validate_shapes=not no_validate))
+        options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation)
+        result = export(paths, options)
+        report, description = _sidecars(output, report, description)
+        files = {path: text for path, text in ((report, result.report_text), (description, result.description))
+                 if path is not None}
         if output == "-":
+            write_all_atomic(files)
             sys.stdout.write(result.text)
         else:
-            write_atomic(Path(output), result.text)
+            write_all_atomic({Path(output): result.text, **files})
     except Exception as exc:  # noqa: BLE001 - the CLI maps every error to an exit code
         raise _fail(exc, debug) from None
     if not quiet:
-        for warning in result.graph.warnings:
-            _err(warning.render())
-        g = result.graph
-        _err(f"exported {len(g.profiles)} profile(s): {len(g.works)} works, {len(g.people)} people, "
-             f"{len(g.organizations)} organisations, {result.triples} triples"
-             + ("" if output == "-" else f" -> {output}"))
+        _summary(result, output, report, description)
+
+
+def _sidecars(output: str, report: Path | None, description: Path | None) -> tuple[Path | None, Path | None]:
+    """Where the report and the description go: as asked, else beside a file output."""
+    if output == "-":
+        return report, description
+    stem = Path(output).with_suffix("")
+    return report or stem.with_name(f"{stem.name}.report.json"), description or stem.with_name(f"{stem.name}.void.ttl")
+
+
+def _summary(result: ExportResult, output: str, report: Path | None, description: Path | None) -> None:
+    for warning in result.graph.warnings:
+        _err(warning.render())
+    g, r = result.graph, result.graph.report
+    _err(f"exported {len(g.profiles)} profile(s), {sum(len(p.records) for p in g.profiles)} records: "
+         f"{len(g.works)} works, {len(g.people)} people, {len(g.organizations)} organisations, "
+         f"{result.triples} triples" + ("" if output == "-" else f" -> {output}"))
+    _err(f"reconciliation: {len(r.disagreements)} disagreement(s), {len(r.unmatched_abstracts)} abstract(s) "
+         f"matching no title, {len(r.person_candidates)} person candidate(s), {len(r.owner_candidates)} owner "
+         f"candidate(s), {len(r.inferred_owners)} inferred owner(s)"
+         + (f"; report -> {report}" if report else "") + (f"; description -> {description}" if description else ""))
 
 
 @app.command("validate")

@@ -1,34 +1,22 @@
-"""Identity stage: deterministic IRIs, name normalisation, and the merging of records
-into one work per paper and one resource per person or organisation.
+"""Identity: normalised keys and the deterministic IRIs built from them.
 
-Keys fold diacritics, case and punctuation (``Mądry, Aleksander`` and ``Aleksander
-Madry`` share the key ``aleksander madry``). Known limit: identity by name cannot tell
-homonyms apart, and looser variants (initials, a missing middle name) stay separate.
+Keys fold diacritics, case and punctuation; a person's key also forgets word order, so
+``Mądry, Aleksander``, ``Aleksander Madry`` and ``Madry Aleksander`` share the key
+``aleksander madry``. Known limit: identity by name cannot tell homonyms apart, and
+looser variants (initials, a missing middle name) stay separate (``kg.reconcile``
+reports them as candidates). A curation file overrides the rules (:class:`People`).
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
 from urllib.parse import quote
 
-from kg.errors import Diagnostic, InputError
-from kg.models import (
-    Agent,
-    Authorship,
-    KnowledgeGraph,
-    Organization,
-    Person,
-    Profile,
-    ProfileSummary,
-    Record,
-    SourceRef,
-    Work,
-)
+from kg.errors import InputError
+from kg.models import Agent, Curation, SourceRef
 
 FOLDED_LETTERS = str.maketrans({
     "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
@@ -66,8 +54,9 @@ def slug(key: str) -> str:
     return quote(text, safe="-")
 
 
-def person_key(agent: Agent) -> str:
-    return text_key(agent.name)
+def person_key(name: str) -> str:
+    """What every spelling of one person's name shares: folded words in sorted order."""
+    return " ".join(sorted(text_key(name).split()))
 
 
 def check_base(base: str) -> str:
@@ -116,177 +105,47 @@ class Iris:
     def reconciled_graph(self) -> str:
         return f"{self.base}graph/reconciled"
 
+    def split_person(self, key: str, name: str) -> str:
+        """A spelling that a curation file says is a different person from the others
+        sharing its key: the key's IRI plus a hash of the exact spelling."""
+        return f"{self.person(key)}-{_digest(unicodedata.normalize('NFC', name), 8)}"
+
+
+class People:
+    """Who is who: person IRIs from name keys, overridden by a curation file's decisions."""
+
+    def __init__(self, iris: Iris, curation: Curation | None = None):
+        self.iris = iris
+        self.curation = curation or Curation()
+        self._by_key: dict[str, str] = {}
+        self._by_spelling: dict[str, str] = {}
+        for names in self.curation.different:
+            by_key: dict[str, list[str]] = defaultdict(list)
+            for name in names:
+                by_key[person_key(name)].append(name)
+            for key, spellings in by_key.items():
+                for i, name in enumerate(spellings):
+                    iri = iris.person(key) if i == 0 else iris.split_person(key, name)
+                    self._by_spelling[unicodedata.normalize("NFC", name)] = iri
+        for names in self.curation.same:
+            target = self.person(names[0])
+            for name in names[1:]:
+                self._by_key.setdefault(person_key(name), target)
+
+    def person(self, name: str) -> str:
+        """The IRI of the person printed as ``name`` (display form ``Given Family``)."""
+        exact = self._by_spelling.get(unicodedata.normalize("NFC", name))
+        if exact is not None:
+            return exact
+        key = person_key(name)
+        return self._by_key.get(key) or self.iris.person(key)
+
     def agent(self, agent: Agent) -> str:
         if agent.kind == "organization":
-            return self.organization(text_key(agent.name))
-        return self.person(person_key(agent))
+            return self.iris.organization(text_key(agent.name))
+        return self.person(agent.name)
 
-
-def _most_common(values: Iterable[str], prefer: callable = lambda v: 0) -> str:  # type: ignore[valid-type]
-    """Deterministic pick: best by ``prefer`` (lower first), then most frequent, then smallest."""
-    counts = Counter(values)
-    return min(counts, key=lambda v: (prefer(v), -counts[v], v))
-
-
-def _non_ascii(text: str) -> int:
-    return -sum(1 for ch in text if ord(ch) > 127)
-
-
-def _group_records(records: Sequence[Record], iris: Iris, warnings: list[Diagnostic]) -> dict[str, list[Record]]:
-    """Records grouped by the work they describe: by title, and for records with only an
-    abstract, by the titled work whose abstract matches once cleaned."""
-    titled_by_abstract: dict[str, set[str]] = defaultdict(set)
-    for record in records:
-        if record.title and record.abstract:
-            titled_by_abstract[text_key(record.abstract)].add(iris.work(text_key(record.title)))
-    groups: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        if record.title:
-            groups[iris.work(text_key(record.title))].append(record)
-            continue
-        abstract_key = text_key(record.abstract or f"{record.source.source}:{record.source.line}")
-        matches = sorted(titled_by_abstract.get(abstract_key, ()))
-        if len(matches) == 1:
-            groups[matches[0]].append(record)
-            continue
-        if len(matches) > 1:
-            warnings.append(_warning(record.source, f"abstract matches {len(matches)} titled works "
-                                     f"({', '.join(matches)}); kept as a work of its own"))
-        groups[iris.untitled_work(abstract_key)].append(record)
-    return groups
-
-
-def _warning(ref: SourceRef, message: str) -> Diagnostic:
-    return Diagnostic(path=ref.path, line=ref.line, severity="warning", message=message)
-
-
-def _disagreement(iri: str, field: str, values: dict[str, list[Record]], kept: str) -> Diagnostic | None:
-    if len(values) < 2:
-        return None
-    where = "; ".join(f"{v!r} ({', '.join(f'{r.source.source}:{r.source.line}' for r in rs)})"
-                      for v, rs in sorted(values.items()))
-    first = min((r for rs in values.values() for r in rs), key=lambda r: (r.source.source, r.source.line))
-    return _warning(first.source, f"sources disagree on the {field} of {iri}: {where}; kept {kept!r}")
-
-
-def _author_record(records: Sequence[Record]) -> Record | None:
-    """The most complete author list wins: a full list over an ``et al.`` one, then the
-    longest, then the first source."""
-    with_authors = [r for r in records if r.authors]
-    if not with_authors:
-        return None
-    return min(with_authors, key=lambda r: (r.authors_truncated, -len(r.authors), r.source.source, r.source.line))
-
-
-def reconcile_work(iri: str, records: Sequence[Record], iris: Iris) -> tuple[Work, list[Diagnostic]]:
-    """One description of a work from every record that lists it (README, "Reconciliation")."""
-    notes: list[Diagnostic] = []
-
-    def pick(field: str, value_of, prefer=lambda v: 0):  # noqa: ANN001, ANN202
-        values: dict[str, list[Record]] = defaultdict(list)
-        for record in records:
-            if (value := value_of(record)) is not None:
-                values[value].append(record)
-        if not values:
-            return None
-        kept = _most_common((v for v, rs in values.items() for _ in rs), prefer)
-        if (note := _disagreement(iri, field, values, kept)) is not None:
-            notes.append(note)
-        return kept
-
-    title = pick("title", lambda r: r.title)
-    abstract = pick("abstract", lambda r: r.abstract, prefer=lambda v: -len(v))
-    date = pick("date", lambda r: r.date.isoformat() if r.date else None, prefer=lambda v: v)
-    category = pick("category", lambda r: r.category)
-    chosen = _author_record(records)
-    if chosen is not None:
-        lists = {" | ".join(a.printed for a in r.authors) + (" et al." if r.authors_truncated else ""): [r]
-                 for r in records if r.authors}
-        if len({text_key(k) for k in lists}) > 1:
-            notes.append(_warning(chosen.source, f"sources give different author lists for {iri}; kept the "
-                                  f"{'complete' if not chosen.authors_truncated else 'longest'} list of "
-                                  f"{chosen.source.source}:{chosen.source.line} ({len(chosen.authors)} authors)"))
-    codes = {r.code_available for r in records if r.code_available is not None}
-    work = Work(
-        iri=iri, title=title, abstract=abstract, category=category,
-        date=datetime.date.fromisoformat(date) if date else None,
-        code_available=(True in codes) if codes else None,
-        organizations=tuple(sorted({iris.organization(text_key(t)) for r in records for t in r.organizations})),
-        authorships=tuple(
-            Authorship(position=i, agent=iris.agent(a), printed=a.printed)
-            for i, a in enumerate(chosen.authors if chosen else (), start=1)
-        ),
-        authors_complete=None if chosen is None else not chosen.authors_truncated,
-        sources=tuple(sorted({r.source for r in records}, key=lambda s: (s.source, s.line))),
-    )
-    return work, notes
-
-
-def _people(variants: dict[str, list[Agent]], used: set[str]) -> list[Person]:
-    people = []
-    for iri in sorted(used & variants.keys()):
-        agents = variants[iri]
-        name = _most_common((a.name for a in agents), prefer=_non_ascii)
-        model = next(a for a in agents if a.name == name)
-        people.append(Person(iri=iri, name=name, given_name=model.given_name, family_name=model.family_name,
-                             alternate_names=tuple(sorted({a.name for a in agents} - {name}))))
-    return people
-
-
-def _organizations(names: dict[str, list[str]], used: set[str]) -> list[Organization]:
-    organizations = []
-    for iri in sorted(used & names.keys()):
-        name = _most_common(names[iri], prefer=lambda v: v.islower())
-        organizations.append(Organization(iri=iri, name=name,
-                                          alternate_names=tuple(sorted(set(names[iri]) - {name}))))
-    return organizations
-
-
-def build_graph(profiles: Sequence[Profile], base: str) -> KnowledgeGraph:
-    """Merge parsed profiles into one reconciled description (works, people, organisations,
-    profiles), with a warning for every disagreement between sources."""
-    iris = Iris(base)
-    profiles = sorted(profiles, key=lambda p: p.source.source)
-    records = [r for p in profiles for r in p.records]
-    warnings: list[Diagnostic] = [w for p in profiles for w in p.warnings]
-    works: list[Work] = []
-    work_of: dict[SourceRef, str] = {}
-    for iri, group in sorted(_group_records(records, iris, warnings).items()):
-        work, notes = reconcile_work(iri, group, iris)
-        works.append(work)
-        warnings.extend(notes)
-        work_of.update((r.source, iri) for r in group)
-        if work.title is None:
-            warnings.append(_warning(work.sources[0], f"work {iri} has no title: no source that lists it "
-                                     "gives one"))
-
-    people: dict[str, list[Agent]] = defaultdict(list)
-    org_names: dict[str, list[str]] = defaultdict(list)
-    for record in records:
-        for agent in record.authors:
-            (people if agent.kind == "person" else org_names)[iris.agent(agent)].append(
-                agent if agent.kind == "person" else agent.name)  # type: ignore[arg-type]
-        for tag in record.organizations:
-            org_names[iris.organization(text_key(tag))].append(tag)
-
-    summaries, owners = [], []
-    for profile in profiles:
-        owner_iri = None
-        if profile.owner is not None:
-            scoped = profile.owner.family_name is None
-            owner_iri = iris.scoped_owner(profile.source.source) if scoped else iris.agent(profile.owner)
-            (owners if scoped else people[owner_iri]).append(
-                Person(iri=owner_iri, name=profile.owner.name, given_name=profile.owner.given_name)
-                if scoped else profile.owner)  # type: ignore[arg-type]
-        summaries.append(ProfileSummary(
-            iri=iris.profile(profile.source.source), source=profile.source, layout=profile.layout,
-            owner=owner_iri, works=tuple(sorted({work_of[r.source] for r in profile.records}))))
-
-    used_agents = {a.agent for w in works for a in w.authorships} | {s.owner for s in summaries if s.owner}
-    used_orgs = used_agents | {o for w in works for o in w.organizations}
-    return KnowledgeGraph(
-        base=iris.base, works=tuple(works),
-        people=tuple(sorted(_people(people, used_agents) + owners, key=lambda p: p.iri)),
-        organizations=tuple(_organizations(org_names, used_orgs)),
-        profiles=tuple(summaries), warnings=tuple(warnings),
-    )
+    def curated_names(self) -> list[str]:
+        """Every name the curation file mentions, for the "unused" check."""
+        return [n for group in (*self.curation.same, *self.curation.different) for n in group] + [
+            name for _, name in self.curation.owners]

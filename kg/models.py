@@ -136,7 +136,61 @@ class ProfileSummary(_Frozen):
     layout: Layout
     owner: str | None = None
     """IRI of the owner."""
+    owner_inferred: bool = False
+    """True where no header names the owner and it was inferred from the listed works."""
     works: tuple[str, ...] = ()
+    records: tuple[Record, ...] = ()
+    """What the file said, as parsed: kept in the file's named graph."""
+
+
+class SourceValues(_Frozen):
+    """One value that some sources gave for a field, and which sources gave it."""
+
+    value: str
+    sources: tuple[SourceRef, ...]
+
+
+class Disagreement(_Frozen):
+    """Sources that list the same work give different values for one of its fields."""
+
+    work: str
+    field: Literal["title", "abstract", "date", "category", "authors"]
+    values: tuple[SourceValues, ...]
+    kept: str
+    rule: str
+    """Why ``kept`` won (README, "Identity and reconciliation")."""
+
+
+class PersonCandidate(_Frozen):
+    """Two people whose names match loosely (initials, a missing middle name): reported
+    for a person to confirm in a curation file, never merged by the rules."""
+
+    people: tuple[str, str]
+    names: tuple[str, str]
+    reason: str
+
+
+class OwnerCandidate(_Frozen):
+    """The one author of a first-name owner's listed works who has that first name."""
+
+    profile: str
+    owner: str
+    candidate: str
+    name: str
+
+
+class ReconciliationReport(_Frozen):
+    """What reconciliation decided that a person may want to check (the ``--report`` file)."""
+
+    disagreements: tuple[Disagreement, ...] = ()
+    unmatched_abstracts: tuple[SourceRef, ...] = ()
+    """Abstract-only records that matched no titled record: works without a title."""
+    person_candidates: tuple[PersonCandidate, ...] = ()
+    owner_candidates: tuple[OwnerCandidate, ...] = ()
+    inferred_owners: tuple[tuple[str, str], ...] = ()
+    """(profile, person) for headerless profiles whose owner was inferred."""
+    curation_unused: tuple[str, ...] = ()
+    """Names in the curation file that no input mentions."""
 
 
 class KnowledgeGraph(_Frozen):
@@ -148,3 +202,16 @@ class KnowledgeGraph(_Frozen):
     organizations: tuple[Organization, ...]
     profiles: tuple[ProfileSummary, ...]
     warnings: tuple[Diagnostic, ...] = ()
+    report: ReconciliationReport = ReconciliationReport()
+
+
+class Curation(_Frozen):
+    """A person's decisions that override the identity rules (README, "Curation file")."""
+
+    path: str | None = None
+    same: tuple[tuple[str, ...], ...] = ()
+    """Groups of names that are one person; the first name's identity wins."""
+    different: tuple[tuple[str, ...], ...] = ()
+    """Groups of spellings that the rules would merge but are different people."""
+    owners: tuple[tuple[str, str], ...] = ()
+    """(profile source name, person name): who owns a profile whose header says too little."""

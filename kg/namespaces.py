@@ -8,7 +8,7 @@ declares every one of them (a test checks it).
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD, ClosedNamespace
 
 SCHEMA = Namespace("http://schema.org/")
 """schema.org, in the ``http`` form the official JSON-LD context expands to (MODEL.md)."""
@@ -26,6 +26,9 @@ KG = ClosedNamespace(
         "layout",
         "position",
         "printedName",
+        "printedAuthors",
+        "printedOrganizations",
+        "ownerInferred",
         "authorListComplete",
         "codeAvailable",
     ],
@@ -43,6 +46,7 @@ DEFAULT_BASE = "https://example.org/kg/"
 PREFIXES: dict[str, str] = {
     "bibo": str(BIBO),
     "cat": CATEGORY_NS,
+    "dcat": str(DCAT),
     "dcterms": str(DCTERMS),
     "foaf": str(FOAF),
     "kg": KG_NS,
@@ -51,11 +55,12 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "schema": str(SCHEMA),
     "skos": str(SKOS),
+    "void": str(VOID),
     "xsd": str(XSD),
 }
 """Prefixes written by every serializer, in this fixed order (deterministic output)."""
 
 __all__ = [
-    "BIBO", "CATEGORY", "CATEGORY_NS", "CATEGORY_SCHEME", "DCTERMS", "DEFAULT_BASE", "FOAF",
-    "KG", "KG_NS", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD",
+    "BIBO", "CATEGORY", "CATEGORY_NS", "CATEGORY_SCHEME", "DCAT", "DCTERMS", "DEFAULT_BASE", "FOAF",
+    "KG", "KG_NS", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "VOID", "XSD",
 ]

@@ -12,13 +12,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from kg.curation import read_curation
 from kg.errors import InputError, NonConformingError
-from kg.identity import build_graph
 from kg.mapping import graph_to_quads
+from kg.mapping.dataset import dataset_to_triples
 from kg.mapping.terms import Quad
 from kg.models import KnowledgeGraph, Profile
 from kg.namespaces import DEFAULT_BASE
 from kg.parse import read_profile
+from kg.reconcile import build_graph
+from kg.report import report_json
 from kg.serialize import serialize
 from kg.validate import ValidationReport, validate_graph
 
@@ -33,6 +36,8 @@ class ExportOptions(BaseModel):
     base: str = DEFAULT_BASE
     format: str = "turtle"
     validate_shapes: bool = True
+    curation: Path | None = None
+    """A curation file (README, "Curation file") whose decisions override the identity rules."""
 
 
 class ExportResult(BaseModel):
@@ -42,6 +47,10 @@ class ExportResult(BaseModel):
     report: ValidationReport | None
     text: str
     triples: int
+    description: str
+    """The export's VoID/DCAT description, in Turtle."""
+    report_text: str
+    """The reconciliation report, JSON."""
 
 
 def find_profiles(paths: Sequence[Path]) -> list[tuple[Path, str]]:
@@ -83,12 +92,16 @@ def parse_all(paths: Sequence[Path]) -> list[Profile]:
 def export(paths: Sequence[Path], options: ExportOptions) -> ExportResult:
     """Parse, reconcile, map, validate and serialize; raises NonConformingError (with the
     report) when a shape is violated."""
-    graph = build_graph(parse_all(paths), options.base)
+    curation = read_curation(options.curation) if options.curation else None
+    graph = build_graph(parse_all(paths), options.base, curation)
     quads: list[Quad] = list(graph_to_quads(graph))
     report = validate_graph(quads) if options.validate_shapes else None
     if report is not None and not report.conforms:
         error = NonConformingError("the exported graph does not conform to the shapes")
         error.report = report  # type: ignore[attr-defined]
         raise error
-    return ExportResult(graph=graph, report=report, text=serialize(quads, options.format),
-                        triples=len({q[:3] for q in quads}))
+    triples = len({q[:3] for q in quads})
+    description = [(s, p, o, None) for s, p, o in dataset_to_triples(graph, triples)]
+    return ExportResult(graph=graph, report=report, text=serialize(quads, options.format), triples=triples,
+                        description=serialize(description, "turtle"),  # type: ignore[arg-type]
+                        report_text=report_json(graph, triples))

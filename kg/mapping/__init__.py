@@ -7,7 +7,6 @@ people and organisations in the reconciled graph.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from rdflib import URIRef
@@ -15,10 +14,10 @@ from rdflib import URIRef
 from kg.identity import Iris
 from kg.mapping.agent import organization_to_triples, person_to_triples
 from kg.mapping.category import categories_to_triples
-from kg.mapping.profile import profile_to_triples
+from kg.mapping.profile import file_to_triples, listing_to_triples
 from kg.mapping.terms import Quad
 from kg.mapping.work import work_to_triples
-from kg.models import KnowledgeGraph, SourceRef
+from kg.models import KnowledgeGraph
 
 
 def graph_to_quads(graph: KnowledgeGraph) -> Iterator[Quad]:
@@ -31,13 +30,11 @@ def graph_to_quads(graph: KnowledgeGraph) -> Iterator[Quad]:
         yield from ((s, p, o, reconciled) for s, p, o in person_to_triples(person))
     for organization in graph.organizations:
         yield from ((s, p, o, reconciled) for s, p, o in organization_to_triples(organization))
-    codes = sorted({w.category for w in graph.works if w.category})
-    yield from ((s, p, o, reconciled) for s, p, o in categories_to_triples(codes))
-    records_of: dict[str, set[SourceRef]] = defaultdict(set)
-    for work in graph.works:  # one pass, not one per profile: linear in the export's size
-        for ref in work.sources:
-            records_of[ref.source].add(ref)
+    codes = {w.category for w in graph.works if w.category}
+    codes |= {r.category for p in graph.profiles for r in p.records if r.category}
+    yield from ((s, p, o, reconciled) for s, p, o in categories_to_triples(sorted(codes)))
+    for profile in graph.profiles:
+        yield from ((s, p, o, reconciled) for s, p, o in listing_to_triples(profile))
     for profile in graph.profiles:
         file_graph = URIRef(iris.file_graph(profile.source.source))
-        records = sorted(records_of[profile.source.source], key=lambda r: r.line)
-        yield from ((s, p, o, file_graph) for s, p, o in profile_to_triples(profile, records, iris))
+        yield from ((s, p, o, file_graph) for s, p, o in file_to_triples(profile, iris))

@@ -1,0 +1,84 @@
+"""Read the curation file: a person's same / different / owner decisions (TOML).
+
+Format (README, "Curation file")::
+
+    [[same]]                  # these names are one person
+    names = ["H. Francis Song", "Francis Song"]
+
+    [[different]]             # these spellings are different people
+    names = ["Wei Wang", "Wang Wei"]
+
+    [[owner]]                 # the owner of a profile whose header is a first name
+    profile = "001_c072ff5ac69f094b.txt"
+    person = "Shuaiqi Xia"
+
+Names are written ``Given Family`` or ``Family, Given``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.models import Curation
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+_KEYS = {"same": {"names"}, "different": {"names"}, "owner": {"profile", "person"}}
+
+
+def display_name(name: str) -> str:
+    """``Family, Given`` -> ``Given Family``; whitespace folded."""
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        name = f"{given} {family}"
+    return " ".join(name.split())
+
+
+def _table_line(text: str, table: str, index: int) -> int | None:
+    """Line of the ``index``-th ``[[table]]`` header, for messages."""
+    headers = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == f"[[{table}]]"]
+    return headers[index] if index < len(headers) else None
+
+
+def _names(entry: dict, where: tuple[str, int | None], table: str) -> tuple[str, ...]:
+    names = entry.get("names")
+    if not isinstance(names, list) or len(names) < 2 or not all(isinstance(n, str) and n.strip() for n in names):
+        raise InputError.at(*where, f"[[{table}]] needs names = a list of at least two non-empty names")
+    return tuple(display_name(n) for n in names)
+
+
+def read_curation(path: Path) -> Curation:
+    """The decisions of a curation file, or an InputError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except OSError as exc:
+        raise InputError.at(str(path), None, f"cannot read the curation file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError.at(str(path), None, f"the curation file is not UTF-8 text: {exc.reason}") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = _TOML_LINE.search(str(exc))
+        raise InputError.at(str(path), int(line.group(1)) if line else None, f"not valid TOML: {exc}",
+                            "see README, \"Curation file\", for the format") from None
+    unknown = sorted(set(data) - _KEYS.keys())
+    if unknown:
+        raise InputError.at(str(path), None, f"unknown table {unknown[0]!r}; expected [[same]], [[different]] "
+                            "or [[owner]]")
+    same, different, owners = [], [], []
+    for table, entries in data.items():
+        if not isinstance(entries, list):
+            raise InputError.at(str(path), None, f"{table} must be written as [[{table}]] tables")
+        for index, entry in enumerate(entries):
+            where = (str(path), _table_line(text, table, index))
+            if extra := sorted(set(entry) - _KEYS[table]):
+                raise InputError.at(*where, f"[[{table}]] has an unknown key {extra[0]!r}; expected "
+                                    f"{', '.join(sorted(_KEYS[table]))}")
+            if table == "owner":
+                if not all(isinstance(entry.get(k), str) and entry[k].strip() for k in ("profile", "person")):
+                    raise InputError.at(*where, "[[owner]] needs profile = \"file name\" and person = \"name\"")
+                owners.append((entry["profile"].strip(), display_name(entry["person"])))
+            else:
+                (same if table == "same" else different).append(_names(entry, where, table))
+    return Curation(path=str(path), same=tuple(same), different=tuple(different), owners=tuple(owners))

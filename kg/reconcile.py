@@ -1,0 +1,346 @@
+"""Reconcile stage: parsed profiles -> one description per work, person and organisation.
+
+Works merge by title key; abstract-only records join the titled work whose cleaned
+abstract matches (an index by key: linear in the number of records). Where sources
+disagree, one value is kept by a documented rule and the disagreement is reported.
+People merge by :func:`kg.identity.person_key`; looser matches are only reported.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from itertools import combinations
+
+from kg.errors import Diagnostic
+from kg.identity import Iris, People, text_key
+from kg.models import (
+    Agent,
+    Authorship,
+    Curation,
+    Disagreement,
+    KnowledgeGraph,
+    Organization,
+    OwnerCandidate,
+    Person,
+    PersonCandidate,
+    Profile,
+    ProfileSummary,
+    ReconciliationReport,
+    Record,
+    SourceRef,
+    SourceValues,
+    Work,
+)
+from kg.parse.names import person_from_display
+
+RULES = {
+    "title": "the most frequent, then the first in Unicode order",
+    "abstract": "the longest, then the most frequent",
+    "date": "the earliest",
+    "category": "the most frequent, then the first in Unicode order",
+    "authors": "a complete list over an et-al. one, then the longest, then the first source",
+}
+"""How a value is kept where sources disagree (README, "Identity and reconciliation")."""
+
+
+def _most_common(values: Iterable[str], prefer: Callable[[str], object] = lambda v: 0) -> str:
+    """Deterministic pick: best by ``prefer`` (lower first), then most frequent, then smallest."""
+    counts = Counter(values)
+    return min(counts, key=lambda v: (prefer(v), -counts[v], v))
+
+
+def _non_ascii(text: str) -> int:
+    return -sum(1 for ch in text if ord(ch) > 127)
+
+
+def _where(ref: SourceRef) -> str:
+    return f"{ref.source}:{ref.line}"
+
+
+def _warning(ref: SourceRef, message: str) -> Diagnostic:
+    return Diagnostic(path=ref.path, line=ref.line, severity="warning", message=message)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def disagreement_warning(d: Disagreement) -> Diagnostic:
+    """The one-line form of a disagreement, for the run summary on stderr."""
+    first = min((s for v in d.values for s in v.sources), key=lambda s: (s.source, s.line))
+    given = "; ".join(f"{_short(v.value)!r} ({', '.join(map(_where, v.sources))})" for v in d.values)
+    return _warning(first, f"sources disagree on the {d.field} of {d.work}: {given}; kept {_short(d.kept)!r} "
+                           f"({d.rule})")
+
+
+def group_records(records: Sequence[Record], iris: Iris) -> tuple[dict[str, list[Record]], list[SourceRef]]:
+    """Records grouped by the work they describe, and the abstract-only records that
+    matched no titled record (each then a work of its own)."""
+    titled_by_abstract: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        if record.title and record.abstract:
+            titled_by_abstract[text_key(record.abstract)].add(iris.work(text_key(record.title)))
+    groups: dict[str, list[Record]] = defaultdict(list)
+    unmatched: list[SourceRef] = []
+    for record in records:
+        if record.title:
+            groups[iris.work(text_key(record.title))].append(record)
+            continue
+        abstract_key = text_key(record.abstract or _where(record.source))
+        matches = titled_by_abstract.get(abstract_key, set())
+        if len(matches) == 1:
+            groups[next(iter(matches))].append(record)
+        else:
+            unmatched.append(record.source)
+            groups[iris.untitled_work(abstract_key)].append(record)
+    return groups, unmatched
+
+
+def _printed_authors(record: Record) -> str:
+    return "; ".join(a.printed for a in record.authors) + (" et al." if record.authors_truncated else "")
+
+
+def _author_record(records: Sequence[Record]) -> Record | None:
+    """The most complete author list wins: a full list over an ``et al.`` one, then the
+    longest, then the first source."""
+    with_authors = [r for r in records if r.authors]
+    if not with_authors:
+        return None
+    return min(with_authors, key=lambda r: (r.authors_truncated, -len(r.authors), r.source.source, r.source.line))
+
+
+def _pick(iri: str, field: str, records: Sequence[Record], value_of: Callable[[Record], str | None],
+          prefer: Callable[[str], object] = lambda v: 0) -> tuple[str | None, Disagreement | None]:
+    values: dict[str, list[SourceRef]] = defaultdict(list)
+    for record in records:
+        if (value := value_of(record)) is not None:
+            values[value].append(record.source)
+    if not values:
+        return None, None
+    kept = _most_common((v for v, refs in values.items() for _ in refs), prefer)
+    if len(values) < 2:
+        return kept, None
+    return kept, Disagreement(work=iri, field=field, kept=kept, rule=RULES[field],  # type: ignore[arg-type]
+                              values=tuple(SourceValues(value=v, sources=tuple(s)) for v, s in sorted(values.items())))
+
+
+def _authors_disagreement(iri: str, records: Sequence[Record], chosen: Record, people: People) -> Disagreement | None:
+    lists: dict[str, list[SourceRef]] = defaultdict(list)
+    identities = set()
+    for record in records:
+        if record.authors:
+            lists[_printed_authors(record)].append(record.source)
+            identities.add((tuple(people.agent(a) for a in record.authors), record.authors_truncated))
+    if len(identities) < 2:
+        return None
+    return Disagreement(work=iri, field="authors", kept=_printed_authors(chosen), rule=RULES["authors"],
+                        values=tuple(SourceValues(value=v, sources=tuple(s)) for v, s in sorted(lists.items())))
+
+
+def reconcile_work(iri: str, records: Sequence[Record], iris: Iris, people: People) -> tuple[Work, list[Disagreement]]:
+    """One description of a work from every record that lists it, and the disagreements."""
+    title, t = _pick(iri, "title", records, lambda r: r.title)
+    abstract, a = _pick(iri, "abstract", records, lambda r: r.abstract, prefer=lambda v: -len(v))
+    date, d = _pick(iri, "date", records, lambda r: r.date.isoformat() if r.date else None, prefer=lambda v: v)
+    category, c = _pick(iri, "category", records, lambda r: r.category)
+    chosen = _author_record(records)
+    authors = _authors_disagreement(iri, records, chosen, people) if chosen else None
+    codes = {r.code_available for r in records if r.code_available is not None}
+    work = Work(
+        iri=iri, title=title, abstract=abstract, category=category,
+        date=datetime.date.fromisoformat(date) if date else None,
+        code_available=(True in codes) if codes else None,
+        organizations=tuple(sorted({iris.organization(text_key(t)) for r in records for t in r.organizations})),
+        authorships=tuple(
+            Authorship(position=i, agent=people.agent(agent), printed=agent.printed)
+            for i, agent in enumerate(chosen.authors if chosen else (), start=1)
+        ),
+        authors_complete=None if chosen is None else not chosen.authors_truncated,
+        sources=tuple(sorted({r.source for r in records}, key=lambda s: (s.source, s.line))),
+    )
+    return work, [x for x in (t, a, d, c, authors) if x is not None]
+
+
+def _people(variants: dict[str, list[Agent]], used: set[str]) -> list[Person]:
+    """One person per IRI: the display name with the most diacritics, then the most
+    frequent; every other spelling seen as an alternate name."""
+    people = []
+    for iri in sorted(used & variants.keys()):
+        agents = variants[iri]
+        name = _most_common((a.name for a in agents), prefer=_non_ascii)
+        model = next(a for a in agents if a.name == name)
+        people.append(Person(iri=iri, name=name, given_name=model.given_name, family_name=model.family_name,
+                             alternate_names=tuple(sorted({a.name for a in agents} - {name}))))
+    return people
+
+
+def _organizations(names: dict[str, list[str]], used: set[str]) -> list[Organization]:
+    organizations = []
+    for iri in sorted(used & names.keys()):
+        name = _most_common(names[iri], prefer=lambda v: v.islower())
+        organizations.append(Organization(iri=iri, name=name,
+                                          alternate_names=tuple(sorted(set(names[iri]) - {name}))))
+    return organizations
+
+
+def _given_words(person: Person) -> list[str]:
+    return text_key(person.given_name or "").split()
+
+
+def _loose_match(a: list[str], b: list[str]) -> str | None:
+    """Why given names ``a`` and ``b`` may be one person's (one reads as the other with
+    initials or a missing name), or None. Equal lists are not a loose match."""
+    short, long_ = sorted((a, b), key=len)
+    if not short or a == b:
+        return None
+
+    def fits(i: int, j: int, initials: bool) -> str | None:
+        if i == len(short):
+            reasons = (["initials"] if initials else []) + (["a missing name"] if len(short) < len(long_) else [])
+            return " and ".join(reasons) or None
+        for k in range(j, len(long_)):
+            x, y = short[i], long_[k]
+            if x == y or (min(len(x), len(y)) == 1 and x[0] == y[0]):
+                if (found := fits(i + 1, k + 1, initials or x != y)) is not None:
+                    return found
+        return None
+
+    return fits(0, 0, False)
+
+
+def person_candidates(people: Sequence[Person]) -> list[PersonCandidate]:
+    """Pairs of people who may be one (``H. Francis Song`` / ``Francis Song``), found
+    through an index by family name and initial, never by comparing all pairs."""
+    buckets: dict[tuple[str, str], list[Person]] = defaultdict(list)
+    for person in people:
+        if person.family_name and (given := _given_words(person)):
+            for initial in sorted({w[0] for w in given}):
+                buckets[(text_key(person.family_name), initial)].append(person)
+    found: dict[tuple[str, str], PersonCandidate] = {}
+    for bucket in buckets.values():
+        for p, q in combinations(bucket, 2):
+            pair = tuple(sorted((p.iri, q.iri)))
+            if pair in found or p.iri == q.iri:
+                continue
+            if (reason := _loose_match(_given_words(p), _given_words(q))) is not None:
+                first, second = (p, q) if p.iri == pair[0] else (q, p)
+                found[pair] = PersonCandidate(people=pair, names=(first.name, second.name),  # type: ignore[arg-type]
+                                              reason=reason)
+    return [found[k] for k in sorted(found)]
+
+
+class _Owners:
+    """Profile owners: named by the header, by the curation file, scoped to a first-name
+    header, or inferred for headerless profiles from the authors of every listed work."""
+
+    def __init__(self, people: People, iris: Iris):
+        self.people, self.iris = people, iris
+        self.curated = dict(people.curation.owners)
+        self.scoped: list[Person] = []
+
+    def named(self, profile: Profile, variants: dict[str, list[Agent]]) -> str | None:
+        source = profile.source.source
+        if source in self.curated:
+            agent = person_from_display(self.curated[source])
+        elif profile.owner is not None and profile.owner.family_name is not None:
+            agent = profile.owner
+        elif profile.owner is not None:
+            iri = self.iris.scoped_owner(source)
+            self.scoped.append(Person(iri=iri, name=profile.owner.name, given_name=profile.owner.given_name))
+            return iri
+        else:
+            return None
+        iri = self.people.agent(agent)
+        variants[iri].append(agent)
+        return iri
+
+
+def _inferred_owner(works: Sequence[Work], persons: set[str]) -> str | None:
+    """The one person who authored every listed work, if there is exactly one."""
+    if not works or any(not w.authorships for w in works):
+        return None
+    common = set.intersection(*({a.agent for a in w.authorships} & persons for w in works))
+    return next(iter(common)) if len(common) == 1 else None
+
+
+def _owner_candidate(summary: ProfileSummary, owner: Person, works: Sequence[Work],
+                     people: dict[str, Person]) -> OwnerCandidate | None:
+    """The one author of the listed works whose given names include the owner's first name."""
+    first = text_key(owner.name)
+    fits = sorted({a.agent for w in works for a in w.authorships
+                   if a.agent in people and first in _given_words(people[a.agent])})
+    if len(fits) != 1:
+        return None
+    return OwnerCandidate(profile=summary.iri, owner=owner.iri, candidate=fits[0], name=people[fits[0]].name)
+
+
+def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | None = None) -> KnowledgeGraph:
+    """Merge parsed profiles into one reconciled description (works, people, organisations,
+    profiles) and the report of what a person may want to check."""
+    iris = Iris(base)
+    people = People(iris, curation)
+    profiles = sorted(profiles, key=lambda p: p.source.source)
+    records = [r for p in profiles for r in p.records]
+    warnings: list[Diagnostic] = [w for p in profiles for w in p.warnings]
+    groups, unmatched = group_records(records, iris)
+    works: list[Work] = []
+    disagreements: list[Disagreement] = []
+    work_of: dict[SourceRef, str] = {}
+    for iri, group in sorted(groups.items()):
+        work, found = reconcile_work(iri, group, iris, people)
+        works.append(work)
+        disagreements.extend(found)
+        work_of.update((r.source, iri) for r in group)
+    warnings.extend(disagreement_warning(d) for d in disagreements)
+    warnings.extend(_warning(ref, f"abstract-only record matches no titled record: {work_of[ref]} has no title")
+                    for ref in unmatched)
+
+    variants: dict[str, list[Agent]] = defaultdict(list)
+    org_names: dict[str, list[str]] = defaultdict(list)
+    for record in records:
+        for agent in record.authors:
+            if agent.kind == "person":
+                variants[people.agent(agent)].append(agent)
+            else:
+                org_names[people.agent(agent)].append(agent.name)
+        for tag in record.organizations:
+            org_names[iris.organization(text_key(tag))].append(tag)
+
+    owners = _Owners(people, iris)
+    work_by_iri = {w.iri: w for w in works}
+    summaries, inferred = [], []
+    for profile in profiles:
+        listed = tuple(sorted({work_of[r.source] for r in profile.records}))
+        owner = owners.named(profile, variants)
+        is_inferred = False
+        if owner is None and (owner := _inferred_owner([work_by_iri[w] for w in listed], set(variants))):
+            is_inferred = True
+            inferred.append((iris.profile(profile.source.source), owner))
+        summaries.append(ProfileSummary(
+            iri=iris.profile(profile.source.source), source=profile.source, layout=profile.layout,
+            owner=owner, owner_inferred=is_inferred, works=listed, records=profile.records))
+
+    used_agents = {a.agent for w in works for a in w.authorships} | {s.owner for s in summaries if s.owner}
+    persons = _people(variants, used_agents)
+    by_iri = {p.iri: p for p in persons}
+    owner_candidates = [c for s in summaries for o in owners.scoped if o.iri == s.owner
+                        if (c := _owner_candidate(s, o, [work_by_iri[w] for w in s.works], by_iri))]
+    seen = {text_key(n) for p in persons for n in (p.name, *p.alternate_names)}
+    report = ReconciliationReport(
+        disagreements=tuple(disagreements), unmatched_abstracts=tuple(unmatched),
+        person_candidates=tuple(person_candidates(persons)), owner_candidates=tuple(owner_candidates),
+        inferred_owners=tuple(inferred),
+        curation_unused=tuple(sorted({n for n in people.curated_names() if text_key(n) not in seen})),
+    )
+    warnings.extend(Diagnostic(path=people.curation.path or "curation", severity="warning",
+                               message=f"the curation file names {n!r}, whom no input mentions")
+                    for n in report.curation_unused)
+    used_orgs = used_agents | {o for w in works for o in w.organizations}
+    return KnowledgeGraph(
+        base=iris.base, works=tuple(works),
+        people=tuple(sorted(persons + owners.scoped, key=lambda p: p.iri)),
+        organizations=tuple(_organizations(org_names, used_orgs)),
+        profiles=tuple(summaries), warnings=tuple(warnings), report=report,
+    )
