@@ -59,12 +59,13 @@ def read_curation(path: Path) -> Curation:
     except UnicodeDecodeError as exc:
         raise InputError.at(str(path), None, f"the curation file is not UTF-8 text: {exc.reason}") from None
     except tomllib.TOMLDecodeError as exc:
-        line = _TOML_LINE.search(str(exc))
-        raise InputError.at(str(path), int(line.group(1)) if line else None, f"not valid TOML: {exc}",
+        found = _TOML_LINE.search(str(exc))
+        line = int(found.group(1)) if found else (len(text.splitlines()) or None)  # "at end of document"
+        raise InputError.at(str(path), line, f"not valid TOML: {exc}",
                             "see README, \"Curation file\", for the format") from None
     unknown = sorted(set(data) - _KEYS.keys())
     if unknown:
-        raise InputError.at(str(path), None, f"unknown table {unknown[0]!r}; expected [[same]], [[different]] "
+        raise InputError.at(str(path), _table_line(text, unknown[0], 0), f"unknown table {unknown[0]!r}; expected [[same]], [[different]] "
                             "or [[owner]]")
     same, different, owners = [], [], []
     for table, entries in data.items():
