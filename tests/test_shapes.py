@@ -604,6 +604,35 @@ CASES = [
     pytest.param(
         """INSERT DATA { <FILE> rdfs:label "other.txt" . }""",
         Expect("SourceFile-label", "FILE"), set(), id="file-with-two-labels"),
+    # ---- SourceRecordAsPrintedShape and InferredOwnerShape
+    pytest.param(
+        """INSERT DATA { <L1> dcterms:title "One", "Two" . }""",
+        Expect("SourceRecord-title", "L1"), set(), id="record-with-two-titles"),
+    pytest.param(
+        """INSERT DATA { <L1> dcterms:title "One"@en . }""",
+        Expect("SourceRecord-title", "L1"), set(), id="record-title-with-language"),
+    pytest.param(
+        """INSERT DATA { <L1> kg:printedAuthors "A; B", "A; C" . }""",
+        Expect("SourceRecord-printedAuthors", "L1"), set(), id="record-with-two-author-lines"),
+    pytest.param(
+        """INSERT DATA { <L1> dcterms:date "2024-01-02" . }""",
+        Expect("SourceRecord-date", "L1"), set(), id="record-date-not-a-date"),
+    pytest.param(
+        """INSERT DATA { <L1> dcterms:subject <W> . }""",
+        Expect("SourceRecord-subject", "L1"), set(), id="record-subject-not-a-concept"),
+    pytest.param(
+        """INSERT DATA { <L1> kg:printedOrganizations 3 . }""",
+        Expect("SourceRecord-printedOrganizations", "L1"), set(), id="record-tags-not-a-string"),
+    pytest.param(
+        """INSERT DATA { <L1> dcterms:abstract "One.", "Two." . }""",
+        Expect("SourceRecord-abstract", "L1"), set(), id="record-with-two-abstracts"),
+    pytest.param(
+        """INSERT DATA { <PROFILE> kg:ownerInferred false . }""",
+        Expect("InferredOwner-flag", "PROFILE"), set(), id="owner-inferred-false"),
+    pytest.param(
+        """DELETE WHERE { <PROFILE> schema:about ?o ; schema:mainEntity ?m . } ;
+           INSERT DATA { <PROFILE> kg:ownerInferred true . }""",
+        Expect("InferredOwner-about", "PROFILE"), set(), id="owner-inferred-without-owner"),
 ]
 
 
