@@ -9,6 +9,7 @@ title; a lone lower-case word in a name is read as a particle (``de``, ``van``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.models import Agent
 
@@ -24,6 +25,9 @@ ORGANIZATION_WORDS = frozenset(
 organisation vocabulary, matched case-sensitively ("Ai" is a surname, "AI" is not)."""
 
 MAX_INNER_CAPITAL_PREFIX = 3
+
+WORD_CACHE = 1 << 16
+"""Words repeat across a corpus (names, title words): word shapes are computed once."""
 """``Mc``/``Mac``/``Le``/``Di``: a capital inside a personal name follows a short prefix."""
 
 def _is_upper(ch: str) -> bool:
@@ -51,6 +55,7 @@ def _is_capitalised_part(part: str) -> bool:
     )
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def is_initials(word: str) -> bool:
     """``H.``, ``J.R.``, ``AJ``, ``J.-P.``: up to three capitals, with dots or hyphens."""
     letters = [ch for ch in word if ch not in ".-"]
@@ -62,6 +67,7 @@ def is_initials(word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def is_particle(word: str) -> bool:
     """``de``, ``van``, ``von``, ``d'`` + capitalised (``d'Autume``): lower-case name particles."""
     if word.isalpha() and word.islower() and len(word) <= 5:
@@ -73,6 +79,7 @@ def is_particle(word: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def is_name_word(word: str) -> bool:
     """One word of a personal name: capitalised (parts joined by ``-`` or an apostrophe),
     initials, a particle, or a word in a script without case."""
@@ -105,6 +112,7 @@ def _ends_in_acronym(part: str) -> bool:
     return len(part) >= 2 and part.isalpha() and _is_upper(part[0]) and _is_upper(part[-1]) and _is_upper(part[-2])
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def corporate_word_kind(word: str) -> str | None:
     """Why a word makes a name corporate: ``keyword`` (``Team``), ``acronym`` (``NVIDIA``,
     ``OpenAI``, ``DeepSeek-AI``), ``camel`` (``DeepMind``); None for other words.

@@ -47,12 +47,13 @@ def _math_to_text(match: re.Match[str]) -> str:
 def clean_text(text: str) -> str:
     """Printed text to plain Unicode: LaTeX escapes, font commands, inline math and TeX
     quotes resolved; whitespace folded to single spaces."""
-    text = _FONT_COMMAND.sub(r"\1", text)
-    text = _MATH.sub(_math_to_text, text)
-    text = _ESCAPE.sub(r"\1", text)
-    text = _TEX_DOUBLE_QUOTES.sub("\u201c\\1\u201d", text)
-    text = _TEX_SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
-    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
+    if "\\" in text or "$" in text or "`" in text:  # most text has no TeX: skip the scans
+        text = _FONT_COMMAND.sub(r"\1", text)
+        text = _MATH.sub(_math_to_text, text)
+        text = _ESCAPE.sub(r"\1", text)
+        text = _TEX_DOUBLE_QUOTES.sub("\u201c\\1\u201d", text)
+        text = _TEX_SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def has_abstract_label(line: str) -> bool:
