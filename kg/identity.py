@@ -28,10 +28,23 @@ MAX_SLUG = 80
 _WORD = re.compile(r"[^\W_]+")
 
 
+class _CombiningMarks(dict):
+    """``str.translate`` table that deletes combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_STRIP_MARKS = _CombiningMarks()
+
+
 def fold(text: str) -> str:
     """Case- and diacritic-free form of a text (``Mądry`` -> ``madry``)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(FOLDED_LETTERS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if text.isascii():
+        return text.casefold()
+    return unicodedata.normalize("NFKD", text.translate(FOLDED_LETTERS)).translate(_STRIP_MARKS).casefold()
 
 
 def text_key(text: str) -> str:
@@ -119,6 +132,7 @@ class People:
         self.curation = curation or Curation()
         self._by_key: dict[str, str] = {}
         self._by_spelling: dict[str, str] = {}
+        self._memo: dict[str, str] = {}
         for names in self.curation.different:
             by_key: dict[str, list[str]] = defaultdict(list)
             for name in names:
@@ -134,11 +148,14 @@ class People:
 
     def person(self, name: str) -> str:
         """The IRI of the person printed as ``name`` (display form ``Given Family``)."""
-        exact = self._by_spelling.get(unicodedata.normalize("NFC", name))
-        if exact is not None:
-            return exact
-        key = person_key(name)
-        return self._by_key.get(key) or self.iris.person(key)
+        iri = self._memo.get(name)
+        if iri is None:
+            iri = self._by_spelling.get(unicodedata.normalize("NFC", name))
+            if iri is None:
+                key = person_key(name)
+                iri = self._by_key.get(key) or self.iris.person(key)
+            self._memo[name] = iri
+        return iri
 
     def agent(self, agent: Agent) -> str:
         if agent.kind == "organization":
