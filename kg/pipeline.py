@@ -101,7 +101,7 @@ def export(paths: Sequence[Path], options: ExportOptions) -> ExportResult:
         error.report = report  # type: ignore[attr-defined]
         raise error
     triples = len({q[:3] for q in quads})
-    description = [(s, p, o, None) for s, p, o in dataset_to_triples(graph, triples)]
+    description = [(s, p, o, "") for s, p, o in dataset_to_triples(graph, triples)]
     return ExportResult(graph=graph, report=report, text=serialize(quads, options.format), triples=triples,
-                        description=serialize(description, "turtle"),  # type: ignore[arg-type]
+                        description=serialize(description, "turtle"),
                         report_text=report_json(graph, triples))

@@ -1,7 +1,8 @@
 """Serialize stage: deterministic writers and atomic file output.
 
-Turtle and TriG go through rdflib (which sorts subjects and predicates); N-Triples and
-N-Quads are written line by line and sorted; JSON-LD is written here, compact, with the
+Mappers give quads of N-Triples terms, so N-Triples and N-Quads are written line by line
+in the order the quads come (itself deterministic); Turtle and TriG go through
+pyoxigraph's writers, which read those lines; JSON-LD is written here, compact, with the
 package's own ``@context`` inline so no reader fetches anything. The same quads always
 give the same bytes.
 """
@@ -16,8 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from kg.data import data_file
 from kg.errors import InputError
@@ -29,6 +29,8 @@ FORMATS = {
     ".jsonld": "json-ld", ".json": "json-ld",
 }
 """Output file extension -> format name (``--format`` takes the names)."""
+
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
 
 
 def format_for(path: str, explicit: str | None) -> str:
@@ -44,59 +46,48 @@ def format_for(path: str, explicit: str | None) -> str:
     return FORMATS[suffix]
 
 
-def _bind(graph: Graph) -> None:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, replace=True)
+def ntriples_lines(quads: Iterable[Quad]) -> Iterable[str]:
+    return (f"{s} {p} {o} .\n" for s, p, o, _ in quads)
 
 
-def serialize_turtle(quads: Sequence[Quad]) -> str:
-    graph = Graph(bind_namespaces="none")
-    _bind(graph)
-    for s, p, o, _ in quads:
-        graph.add((s, p, o))
-    return graph.serialize(format="turtle")
-
-
-def serialize_trig(quads: Sequence[Quad]) -> str:
-    """TriG: the shared prefixes, then one block per named graph in IRI order, each with
-    the body of its deterministic Turtle."""
-    by_graph: dict[URIRef, list[Quad]] = defaultdict(list)
-    for quad in quads:
-        by_graph[quad[3]].append(quad)
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
-    blocks = []
-    for graph in sorted(by_graph):
-        body = "\n".join(line for line in serialize_turtle(by_graph[graph]).splitlines()
-                         if not line.startswith("@prefix")).strip("\n")
-        blocks.append(f"{graph.n3()} {{\n{body}\n}}\n")
-    return head + "\n" + "\n".join(blocks)
-
-
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def nt_term(node: Node) -> str:
-    """A term in N-Triples syntax (rdflib's ``n3()`` writes multi-line literals in
-    triple quotes, which N-Triples does not allow)."""
-    if isinstance(node, Literal):
-        text = f'"{str(node).translate(_NT_ESCAPES)}"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None and node.datatype != XSD.string:
-            return f"{text}^^<{node.datatype}>"
-        return text
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    return f"<{node}>"
+def nquads_lines(quads: Iterable[Quad]) -> Iterable[str]:
+    """N-Quads lines; a quad whose graph is ``""`` is in the default graph."""
+    return (f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n" for s, p, o, g in quads)
 
 
 def serialize_ntriples(quads: Sequence[Quad]) -> str:
-    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o, _ in quads}
-    return "".join(sorted(lines))
+    return "".join(ntriples_lines(quads))
 
 
 def serialize_nquads(quads: Sequence[Quad]) -> str:
-    return "".join(sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {nt_term(g)} .\n" for s, p, o, g in quads}))
+    return "".join(nquads_lines(quads))
+
+
+def oxigraph_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
+    """The quads as pyoxigraph objects (its N-Quads parser reads our lines)."""
+    return list(ox.parse("".join(nquads_lines(quads)).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+
+
+def _oxigraph_text(quads: Sequence[Quad], fmt: str, head: bool = True) -> str:
+    parsed = oxigraph_quads(quads)
+    if fmt == "turtle":
+        parsed = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]  # type: ignore[misc]
+    body = ox.serialize(parsed, format=OX_FORMATS[fmt], prefixes=PREFIXES).decode("utf-8")
+    body = "".join(line for line in body.splitlines(keepends=True) if not line.startswith("@prefix"))
+    return prefix_header() + body if head else body
+
+
+def prefix_header() -> str:
+    """The ``@prefix`` lines, in the fixed order of kg.namespaces.PREFIXES."""
+    return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items())
+
+
+def serialize_turtle(quads: Sequence[Quad]) -> str:
+    return _oxigraph_text(quads, "turtle")
+
+
+def serialize_trig(quads: Sequence[Quad]) -> str:
+    return _oxigraph_text(quads, "trig")
 
 
 @cache
@@ -114,52 +105,61 @@ def _compact(iri: str) -> str:
     return iri
 
 
-def _value(node: Node, lists: dict[Node, list[Node]]) -> object:
-    if isinstance(node, BNode) and node in lists:
+def _value(node: ox.NamedNode | ox.BlankNode | ox.Literal, lists: dict) -> object:
+    if isinstance(node, ox.BlankNode) and node in lists:
         return {"@list": [_value(m, lists) for m in lists[node]]}
-    if isinstance(node, (URIRef, BNode)):
-        return {"@id": str(node) if isinstance(node, URIRef) else f"_:{node}"}
-    assert isinstance(node, Literal)
+    if isinstance(node, ox.NamedNode):
+        return {"@id": node.value}
+    if isinstance(node, ox.BlankNode):
+        return {"@id": f"_:{node.value}"}
     if node.language:
-        return {"@value": str(node), "@language": node.language}
-    if node.datatype is None or node.datatype == XSD.string:
-        return str(node)
-    return {"@value": str(node), "@type": _compact(str(node.datatype))}
+        return {"@value": node.value, "@language": node.language}
+    if node.datatype.value == str(XSD.string):
+        return node.value
+    return {"@value": node.value, "@type": _compact(node.datatype.value)}
 
 
-def _lists(triples: Iterable[tuple[Node, Node, Node]]) -> tuple[dict[Node, list[Node]], set[Node]]:
+def _lists(triples: Iterable[ox.Triple]) -> tuple[dict, set]:
     """Well-formed rdf:List cells: head -> members, and the set of every cell."""
+    first_p, rest_p, nil = ox.NamedNode(str(RDF.first)), ox.NamedNode(str(RDF.rest)), ox.NamedNode(str(RDF.nil))
     first, rest = {}, {}
-    for s, p, o in triples:
-        if isinstance(s, BNode) and p == RDF.first:
-            first[s] = o
-        elif isinstance(s, BNode) and p == RDF.rest:
-            rest[s] = o
-    heads = set(first) - {o for o in rest.values()}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) and t.predicate == first_p:
+            first[t.subject] = t.object
+        elif isinstance(t.subject, ox.BlankNode) and t.predicate == rest_p:
+            rest[t.subject] = t.object
+    heads = set(first) - set(rest.values())
     lists, cells = {}, set()
     for head in heads:
         members, cell = [], head
-        while cell != RDF.nil and cell in first:
+        while cell != nil and cell in first:
             members.append(first[cell])
             cells.add(cell)
-            cell = rest.get(cell, RDF.nil)
+            cell = rest.get(cell, nil)
         lists[head] = members
     return lists, cells
 
 
+def _subject_id(node: ox.NamedNode | ox.BlankNode) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else f"_:{node.value}"
+
+
 def serialize_jsonld(quads: Sequence[Quad]) -> str:
     """Compact JSON-LD: one node object per subject, sorted; lists as ``@list``."""
-    triples = {(s, p, o) for s, p, o, _ in quads}
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in oxigraph_quads(quads)}
     lists, cells = _lists(triples)
-    nodes: dict[Node, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in triples:
-        if s in cells:
+    rdf_type = ox.NamedNode(str(RDF.type))
+    nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        if t.subject in cells:
             continue
-        key = "@type" if p == RDF.type else _compact(str(p))
-        nodes[s][key].append(_compact(str(o)) if p == RDF.type else _value(o, lists))
+        if t.predicate == rdf_type:
+            nodes[_subject_id(t.subject)]["@type"].append(_compact(t.object.value))
+        else:
+            nodes[_subject_id(t.subject)][_compact(t.predicate.value)].append(_value(t.object, lists))
     graph = []
-    for subject in sorted(nodes, key=str):
-        node: dict[str, object] = {"@id": str(subject)}
+    for subject in sorted(nodes):
+        node: dict[str, object] = {"@id": subject}
         for key in sorted(nodes[subject], key=lambda k: (k != "@type", k)):
             values = sorted(nodes[subject][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
             node[key] = values[0] if len(values) == 1 else values

@@ -72,7 +72,7 @@ def validate_graph(data: Graph | Iterable) -> ValidationReport:
     """SHACL-validate a graph (or triples) against the project's shapes."""
     import pyshacl
 
-    graph = data if isinstance(data, Graph) else _as_graph(data)
+    graph = data if isinstance(data, Graph) else as_graph(data)
     conforms, report, _ = pyshacl.validate(
         graph, shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True,
     )
@@ -81,8 +81,8 @@ def validate_graph(data: Graph | Iterable) -> ValidationReport:
     return ValidationReport(conforms=bool(conforms), results=tuple(results))
 
 
-def _as_graph(triples: Iterable) -> Graph:
-    graph = Graph()
-    for triple in triples:
-        graph.add(tuple(triple[:3]))
-    return graph
+def as_graph(quads: Iterable) -> Graph:
+    """An rdflib graph of quads of N-Triples terms (kg.mapping.terms)."""
+    from kg.serialize import ntriples_lines
+
+    return Graph().parse(data="".join(ntriples_lines(quads)), format="nt")

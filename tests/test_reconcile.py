@@ -321,12 +321,9 @@ def merged_graph(tmp_path: Path):
                                      ("Solo Paper", "Kim Tan, Jon Ode", "Solo abstract.")))
     write(tmp_path, "b.txt", listing(("Shared Paper", "Ana Ruiz et al.", "Shared abstract.")))
     from kg.mapping import graph_to_quads
-    from rdflib import Graph
+    from kg.validate import as_graph
 
-    graph = Graph()
-    for s, p, o, _ in graph_to_quads(build(tmp_path)):
-        graph.add((s, p, o))
-    return graph
+    return as_graph(graph_to_quads(build(tmp_path)))
 
 
 def test_merged_graph_conforms_and_a_broken_merged_author_list_is_a_violation(tmp_path):

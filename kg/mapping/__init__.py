@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import URIRef
-
 from kg.identity import Iris
 from kg.mapping.agent import organization_to_triples, person_to_triples
 from kg.mapping.category import categories_to_triples
 from kg.mapping.profile import file_to_triples, listing_to_triples
-from kg.mapping.terms import Quad
+from kg.mapping.terms import Quad, iri
 from kg.mapping.work import work_to_triples
 from kg.models import KnowledgeGraph
 
@@ -23,7 +21,7 @@ from kg.models import KnowledgeGraph
 def graph_to_quads(graph: KnowledgeGraph) -> Iterator[Quad]:
     """Every quad of an export."""
     iris = Iris(graph.base)
-    reconciled = URIRef(iris.reconciled_graph)
+    reconciled = iri(iris.reconciled_graph)
     for work in graph.works:
         yield from ((s, p, o, reconciled) for s, p, o in work_to_triples(work, iris))
     for person in graph.people:
@@ -36,5 +34,5 @@ def graph_to_quads(graph: KnowledgeGraph) -> Iterator[Quad]:
     for profile in graph.profiles:
         yield from ((s, p, o, reconciled) for s, p, o in listing_to_triples(profile))
     for profile in graph.profiles:
-        file_graph = URIRef(iris.file_graph(profile.source.source))
+        file_graph = iri(iris.file_graph(profile.source.source))
         yield from ((s, p, o, file_graph) for s, p, o in file_to_triples(profile, iris))

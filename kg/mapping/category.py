@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
 from kg.data import data_file
-from kg.mapping.terms import Triple, each, text
-from kg.namespaces import CATEGORY, CATEGORY_SCHEME, RDF, SCHEMA, SKOS
+from kg.mapping.terms import Term, Triple, each, iri, rdf, schema, skos, text, text_en
+from kg.namespaces import CATEGORY, CATEGORY_SCHEME, SKOS
+
+SCHEME = iri(CATEGORY_SCHEME)
 
 SCHEME_LABEL = "arXiv subject categories"
 
@@ -37,23 +39,24 @@ def notation(code: str) -> str:
     return others[0] if len(others) == 1 else code
 
 
-def category_iri(code: str) -> URIRef:
-    return CATEGORY[notation(code)]
+@cache
+def category_iri(code: str) -> Term:
+    return iri(CATEGORY[notation(code)])
 
 
 def categories_to_triples(codes: Sequence[str]) -> Iterator[Triple]:
     """The scheme and each concept used (skos:Concept + schema:DefinedTerm), so the
     export describes its categories without the ontology file."""
-    yield CATEGORY_SCHEME, RDF.type, SKOS.ConceptScheme
-    yield CATEGORY_SCHEME, RDF.type, SCHEMA.DefinedTermSet
-    yield CATEGORY_SCHEME, SKOS.prefLabel, Literal(SCHEME_LABEL, lang="en")
-    yield CATEGORY_SCHEME, SCHEMA.name, text(SCHEME_LABEL)
+    yield SCHEME, rdf.type, skos.ConceptScheme
+    yield SCHEME, rdf.type, schema.DefinedTermSet
+    yield SCHEME, skos.prefLabel, text_en(SCHEME_LABEL)
+    yield SCHEME, schema.name, text(SCHEME_LABEL)
     for code in sorted({notation(c) for c in codes}):
-        concept = CATEGORY[code]
+        concept = iri(CATEGORY[code])
         label = scheme_labels().get(code, code)
-        yield concept, RDF.type, SKOS.Concept
-        yield concept, RDF.type, SCHEMA.DefinedTerm
-        yield from each(concept, (SKOS.notation, SCHEMA.termCode), text(code))
-        yield concept, SKOS.prefLabel, Literal(label, lang="en")
-        yield concept, SCHEMA.name, text(label)
-        yield from each(concept, (SKOS.inScheme, SCHEMA.inDefinedTermSet), CATEGORY_SCHEME)
+        yield concept, rdf.type, skos.Concept
+        yield concept, rdf.type, schema.DefinedTerm
+        yield from each(concept, (skos.notation, schema.termCode), text(code))
+        yield concept, skos.prefLabel, text_en(label)
+        yield concept, schema.name, text(label)
+        yield from each(concept, (skos.inScheme, schema.inDefinedTermSet), SCHEME)

@@ -9,60 +9,58 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import URIRef
-
 from kg import __version__
 from kg.identity import Iris
-from kg.mapping.terms import Triple, integer, text
+from kg.mapping.terms import Term, Triple, dcat, dcterms, integer, iri, kg, prov, rdf, schema, text, void
 from kg.models import KnowledgeGraph
-from kg.namespaces import BIBO, DCAT, DCTERMS, FOAF, KG_NS, PROV, RDF, SCHEMA, SKOS, VOID
+from kg.namespaces import BIBO, DCTERMS, FOAF, KG_NS, PROV, SCHEMA, SKOS
 
-VOCABULARIES = (SCHEMA, BIBO, DCTERMS, FOAF, PROV, SKOS, KG_NS)
+VOCABULARIES = tuple(iri(str(n)) for n in (SCHEMA, BIBO, DCTERMS, FOAF, PROV, SKOS, KG_NS))
 
 
-def _partitions(graph: KnowledgeGraph) -> dict[str, tuple[URIRef, int]]:
+def _partitions(graph: KnowledgeGraph) -> dict[str, tuple[Term, int]]:
     """Class partitions: local name -> (class, number of entities)."""
     return {
-        "ScholarlyArticle": (SCHEMA.ScholarlyArticle, len(graph.works)),
-        "Person": (SCHEMA.Person, len(graph.people)),
-        "Organization": (SCHEMA.Organization, len(graph.organizations)),
-        "ProfilePage": (SCHEMA.ProfilePage, len(graph.profiles)),
-        "SourceRecord": (URIRef(f"{KG_NS}SourceRecord"), sum(len(p.records) for p in graph.profiles)),
+        "ScholarlyArticle": (schema.ScholarlyArticle, len(graph.works)),
+        "Person": (schema.Person, len(graph.people)),
+        "Organization": (schema.Organization, len(graph.organizations)),
+        "ProfilePage": (schema.ProfilePage, len(graph.profiles)),
+        "SourceRecord": (kg.SourceRecord, sum(len(p.records) for p in graph.profiles)),
     }
 
 
 def dataset_to_triples(graph: KnowledgeGraph, triples: int) -> Iterator[Triple]:
     """void:Dataset + dcat:Dataset with its counts, sources and generating activity."""
     iris = Iris(graph.base)
-    d = URIRef(f"{iris.base}dataset")
-    activity = URIRef(f"{iris.base}dataset/export")
-    software = URIRef(f"{iris.base}software/kg/{__version__}")
-    sources = [URIRef(iris.source_file(p.source.source)) for p in graph.profiles]
-    yield d, RDF.type, VOID.Dataset
-    yield d, RDF.type, DCAT.Dataset
-    yield d, DCTERMS.title, text(f"Knowledge graph of {len(graph.profiles)} publication profile(s)")
-    yield d, DCTERMS.description, text(
+    d = iri(f"{iris.base}dataset")
+    activity = iri(f"{iris.base}dataset/export")
+    software = iri(f"{iris.base}software/kg/{__version__}")
+    sources = [iri(iris.source_file(p.source.source)) for p in graph.profiles]
+    yield d, rdf.type, void.Dataset
+    yield d, rdf.type, dcat.Dataset
+    yield d, dcterms.title, text(f"Knowledge graph of {len(graph.profiles)} publication profile(s)")
+    yield d, dcterms.description, text(
         f"{len(graph.works)} works, {len(graph.people)} people and {len(graph.organizations)} organisations "
         f"read from {len(graph.profiles)} profile file(s) by kg {__version__}.")
-    yield d, VOID.triples, integer(triples)
-    yield d, VOID.entities, integer(len(graph.works) + len(graph.people) + len(graph.organizations))
-    yield d, VOID.uriSpace, text(iris.base)
+    yield d, void.triples, integer(triples)
+    yield d, void.entities, integer(len(graph.works) + len(graph.people) + len(graph.organizations))
+    yield d, void.uriSpace, text(iris.base)
     for vocabulary in VOCABULARIES:
-        yield d, VOID.vocabulary, URIRef(str(vocabulary))
+        yield d, void.vocabulary, vocabulary
     for name, (cls, count) in _partitions(graph).items():
-        partition = URIRef(f"{d}/class/{name}")
-        yield d, VOID.classPartition, partition
-        yield partition, VOID["class"], cls
-        yield partition, VOID.entities, integer(count)
+        partition = iri(f"{iris.base}dataset/class/{name}")
+        yield d, void.classPartition, partition
+        yield partition, void["class"], cls
+        yield partition, void.entities, integer(count)
     for source in sources:
-        yield d, DCTERMS.source, source
-        yield source, RDF.type, PROV.Entity
-    yield d, PROV.wasGeneratedBy, activity
-    yield activity, RDF.type, PROV.Activity
-    yield activity, PROV.wasAssociatedWith, software
+        yield d, dcterms.source, source
+        yield source, rdf.type, prov.Entity
+    yield d, prov.wasGeneratedBy, activity
+    yield activity, rdf.type, prov.Activity
+    yield activity, prov.wasAssociatedWith, software
     for source in sources:
-        yield activity, PROV.used, source
-    yield software, RDF.type, PROV.SoftwareAgent
-    yield software, RDF.type, SCHEMA.SoftwareApplication
-    yield software, SCHEMA.name, text("kg")
-    yield software, SCHEMA.softwareVersion, text(__version__)
+        yield activity, prov.used, source
+    yield software, rdf.type, prov.SoftwareAgent
+    yield software, rdf.type, schema.SoftwareApplication
+    yield software, schema.name, text("kg")
+    yield software, schema.softwareVersion, text(__version__)

@@ -5,42 +5,39 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rdflib import URIRef
-
 from kg.identity import Iris
 from kg.mapping.category import category_iri
-from kg.mapping.terms import Triple, boolean, date, each, integer, rdf_list, text
+from kg.mapping.terms import Term, Triple, bibo, boolean, date, dcterms, each, integer, iri, kg, prov, rdf, rdf_list, schema, text
 from kg.models import Work
-from kg.namespaces import BIBO, DCTERMS, KG, PROV, RDF, SCHEMA
 
 REPORT_TITLE = re.compile(r"\b(?:system card|model card|technical report|report)\b", re.IGNORECASE)
 """System/model cards and technical reports are bibo:Report (MODEL.md); other works bibo:AcademicArticle."""
 
 
-def bibo_class(work: Work) -> URIRef:
-    return BIBO.Report if work.title and REPORT_TITLE.search(work.title) else BIBO.AcademicArticle
+def bibo_class(work: Work) -> Term:
+    return bibo.Report if work.title and REPORT_TITLE.search(work.title) else bibo.AcademicArticle
 
 
 def work_to_triples(work: Work, iris: Iris) -> Iterator[Triple]:
     """schema.org and BIBO description of one work (MODEL.md, "Work")."""
-    w = URIRef(work.iri)
-    yield w, RDF.type, SCHEMA.ScholarlyArticle
-    yield w, RDF.type, bibo_class(work)
+    w = iri(work.iri)
+    yield w, rdf.type, schema.ScholarlyArticle
+    yield w, rdf.type, bibo_class(work)
     if work.title:
-        yield from each(w, (SCHEMA.name, DCTERMS.title), text(work.title))
+        yield from each(w, (schema.name, dcterms.title), text(work.title))
     if work.abstract:
-        yield from each(w, (SCHEMA.abstract, BIBO.abstract), text(work.abstract))
+        yield from each(w, (schema.abstract, bibo.abstract), text(work.abstract))
     if work.date:
-        yield from each(w, (SCHEMA.datePublished, DCTERMS.issued), date(work.date))
+        yield from each(w, (schema.datePublished, dcterms.issued), date(work.date))
     if work.category:
-        yield from each(w, (SCHEMA.about, DCTERMS.subject), category_iri(work.category))
+        yield from each(w, (schema.about, dcterms.subject), category_iri(work.category))
     for organization in work.organizations:
-        yield w, SCHEMA.sourceOrganization, URIRef(organization)
+        yield w, schema.sourceOrganization, iri(organization)
     if work.code_available is not None:
-        yield w, KG.codeAvailable, boolean(work.code_available)
-    yield from authors_to_triples(work)
+        yield w, kg.codeAvailable, boolean(work.code_available)
     for ref in work.sources:
-        yield w, PROV.wasDerivedFrom, URIRef(iris.record(ref))
+        yield w, prov.wasDerivedFrom, iri(iris.record(ref))
+    yield from authors_to_triples(work)
 
 
 def authors_to_triples(work: Work) -> Iterator[Triple]:
@@ -48,18 +45,20 @@ def authors_to_triples(work: Work) -> Iterator[Triple]:
     prov:Attribution per position with kg:position and kg:printedName."""
     if not work.authorships:
         return
-    w = URIRef(work.iri)
-    agents = [URIRef(a.agent) for a in work.authorships]
+    w = iri(work.iri)
+    agents = [iri(a.agent) for a in work.authorships]
     for agent in dict.fromkeys(agents):
-        yield from each(w, (SCHEMA.author, DCTERMS.creator), agent)
+        yield w, schema.author, agent
+        yield w, dcterms.creator, agent
     head, cells = rdf_list(w, agents)
-    yield w, BIBO.authorList, head
+    yield w, bibo.authorList, head
+    yield w, kg.authorListComplete, boolean(bool(work.authors_complete))
+    attributions = [f"<{work.iri}/authorship/{a.position}>" for a in work.authorships]
+    for a in attributions:  # the work's own triples first, then each authorship's
+        yield w, prov.qualifiedAttribution, a
+    for authorship, agent, a in zip(work.authorships, agents, attributions):
+        yield a, rdf.type, prov.Attribution
+        yield a, prov.agent, agent
+        yield a, kg.position, integer(authorship.position)
+        yield a, kg.printedName, text(authorship.printed)
     yield from cells
-    yield w, KG.authorListComplete, boolean(bool(work.authors_complete))
-    for authorship in work.authorships:
-        a = URIRef(f"{work.iri}/authorship/{authorship.position}")
-        yield w, PROV.qualifiedAttribution, a
-        yield a, RDF.type, PROV.Attribution
-        yield a, PROV.agent, URIRef(authorship.agent)
-        yield a, KG.position, integer(authorship.position)
-        yield a, KG.printedName, text(authorship.printed)
