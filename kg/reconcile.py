@@ -231,30 +231,28 @@ def person_candidates(people: Sequence[Person]) -> list[PersonCandidate]:
     return [found[k] for k in sorted(found)]
 
 
-class _Owners:
-    """Profile owners: named by the header, by the curation file, scoped to a first-name
-    header, or inferred for headerless profiles from the authors of every listed work."""
+def profile_owner(profile: Profile, people: People) -> tuple[str | None, Agent | None, Person | None]:
+    """A profile's owner: (IRI, the agent to count among that person's spellings, the
+    person itself where the owner is scoped to the profile). Named by the curation file,
+    else by a ``Last, First`` header; a first-name header is scoped to its profile;
+    no header, no owner (it may be inferred later)."""
+    source = profile.source.source
+    curated = dict(people.curation.owners).get(source)
+    if curated is not None:
+        agent = person_from_display(curated)
+    elif profile.owner is not None and profile.owner.family_name is not None:
+        agent = profile.owner
+    elif profile.owner is not None:
+        iri = people.iris.scoped_owner(source)
+        return iri, None, Person(iri=iri, name=profile.owner.name, given_name=profile.owner.given_name)
+    else:
+        return None, None, None
+    return people.agent(agent), agent, None
 
-    def __init__(self, people: People, iris: Iris):
-        self.people, self.iris = people, iris
-        self.curated = dict(people.curation.owners)
-        self.scoped: list[Person] = []
 
-    def named(self, profile: Profile, variants: dict[str, list[Agent]]) -> str | None:
-        source = profile.source.source
-        if source in self.curated:
-            agent = person_from_display(self.curated[source])
-        elif profile.owner is not None and profile.owner.family_name is not None:
-            agent = profile.owner
-        elif profile.owner is not None:
-            iri = self.iris.scoped_owner(source)
-            self.scoped.append(Person(iri=iri, name=profile.owner.name, given_name=profile.owner.given_name))
-            return iri
-        else:
-            return None
-        iri = self.people.agent(agent)
-        variants[iri].append(agent)
-        return iri
+def fits_first_name(person: Person, first_name: str) -> bool:
+    """Whether a person's given names include a first-name owner's name (``Tony``)."""
+    return text_key(first_name) in _given_words(person)
 
 
 def _inferred_owner(works: Sequence[Work], persons: set[str]) -> str | None:
@@ -268,9 +266,8 @@ def _inferred_owner(works: Sequence[Work], persons: set[str]) -> str | None:
 def _owner_candidate(summary: ProfileSummary, owner: Person, works: Sequence[Work],
                      people: dict[str, Person]) -> OwnerCandidate | None:
     """The one author of the listed works whose given names include the owner's first name."""
-    first = text_key(owner.name)
     fits = sorted({a.agent for w in works for a in w.authorships
-                   if a.agent in people and first in _given_words(people[a.agent])})
+                   if a.agent in people and fits_first_name(people[a.agent], owner.name)})
     if len(fits) != 1:
         return None
     return OwnerCandidate(profile=summary.iri, owner=owner.iri, candidate=fits[0], name=people[fits[0]].name)
@@ -308,12 +305,16 @@ def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | Non
         for tag in record.organizations:
             org_names[iris.organization(text_key(tag))].append(tag)
 
-    owners = _Owners(people, iris)
+    scoped: list[Person] = []
     work_by_iri = {w.iri: w for w in works}
     summaries, inferred = [], []
     for profile in profiles:
         listed = tuple(sorted({work_of[r.source] for r in profile.records}))
-        owner = owners.named(profile, variants)
+        owner, agent, scoped_owner = profile_owner(profile, people)
+        if agent is not None:
+            variants[owner].append(agent)  # type: ignore[index]
+        if scoped_owner is not None:
+            scoped.append(scoped_owner)
         is_inferred = False
         if owner is None and (owner := _inferred_owner([work_by_iri[w] for w in listed], set(variants))):
             is_inferred = True
@@ -325,7 +326,7 @@ def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | Non
     used_agents = {a.agent for w in works for a in w.authorships} | {s.owner for s in summaries if s.owner}
     persons = _people(variants, used_agents)
     by_iri = {p.iri: p for p in persons}
-    owner_candidates = [c for s in summaries for o in owners.scoped if o.iri == s.owner
+    owner_candidates = [c for s in summaries for o in scoped if o.iri == s.owner
                         if (c := _owner_candidate(s, o, [work_by_iri[w] for w in s.works], by_iri))]
     seen = {text_key(n) for p in persons for n in (p.name, *p.alternate_names)}
     report = ReconciliationReport(
@@ -340,7 +341,7 @@ def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | Non
     used_orgs = used_agents | {o for w in works for o in w.organizations}
     return KnowledgeGraph(
         base=iris.base, works=tuple(works),
-        people=tuple(sorted(persons + owners.scoped, key=lambda p: p.iri)),
+        people=tuple(sorted(persons + scoped, key=lambda p: p.iri)),
         organizations=tuple(_organizations(org_names, used_orgs)),
         profiles=tuple(summaries), warnings=tuple(warnings), report=report,
     )

@@ -1,0 +1,576 @@
+"""Streaming export: records flow through parse, reconcile, map, validate and write in
+bounded batches, in parallel on ``jobs`` processes, with the same output bytes for any
+``jobs``.
+
+1. **Scan** (batches of files): parse; map and validate each file's own graph (its
+   profile and records as printed) and write it; spill every record to one of
+   :data:`BUCKETS` files on disk, chosen by its work's key; keep only the identity
+   index: which titled work each abstract belongs to, and every person's spellings.
+2. **Resolve**: abstract-only records join the bucket of their titled work (or stay
+   works of their own); people and organisations get their display names.
+3. **Works** (batches of buckets): reconcile each work from its records, map,
+   validate, write.
+4. **Tail**: people, organisations, categories, inferred owners.
+
+Validation of a batch uses the same shapes as a whole-graph run, with the batch's own
+subjects as focus nodes and, as context, the rdf:type triples of the nodes they point
+to (README, "Scale" explains why the verdicts are the same).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from kg.errors import Diagnostic, InputError
+from kg.identity import Iris, People, text_key
+from kg.mapping.agent import organization_to_triples, person_to_triples
+from kg.mapping.category import categories_to_triples, category_iri
+from kg.mapping.profile import file_to_triples
+from kg.mapping.terms import Quad, Term, Triple, bibo, foaf, iri, kg, prov, rdf, schema, skos
+from kg.mapping.work import work_to_triples
+from kg.models import (
+    Agent,
+    Curation,
+    Disagreement,
+    Layout,
+    Organization,
+    Person,
+    Profile,
+    ProfileSummary,
+    Record,
+    SourceRef,
+    Work,
+)
+from kg.parse import read_profile
+from kg.reconcile import (
+    _most_common,
+    _non_ascii,
+    _organizations,
+    disagreement_warning,
+    fits_first_name,
+    profile_owner,
+    reconcile_work,
+)
+from kg.serialize import ChunkWriter
+from kg.validate import ShapeResult, validate_batch
+
+BUCKETS = 256
+"""Spill files of records, by work key: a bucket holds ~1/256 of the works."""
+FILES_PER_BATCH = 64
+WORKS_PER_BATCH = 2000
+PEOPLE_PER_BATCH = 5000
+
+Progress = Callable[[str, int, int], None]
+"""(stage, done, total): called as batches finish."""
+
+
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+# ---------------------------------------------------------------- shared state of a run
+
+@dataclass
+class _Run:
+    """What every batch of one export needs; set before the worker processes start, so
+    they inherit it (fork) and no batch sends it again."""
+
+    iris: Iris
+    people: People
+    fmt: str
+    validate: bool
+    spill: Path
+    profiles: dict[str, ProfileSummary] = field(default_factory=dict)
+    persons: set[str] = field(default_factory=set)
+    person_names: dict[str, Person] = field(default_factory=dict)
+    organizations: set[str] = field(default_factory=set)
+
+
+_RUN: _Run | None = None
+
+
+def _run() -> _Run:
+    assert _RUN is not None, "no export is running"
+    return _RUN
+
+
+def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
+    """``function`` over ``batches`` in order, on ``jobs`` forked processes."""
+    if jobs <= 1 or len(batches) <= 1:
+        yield from map(function, batches)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(function, batches)
+
+
+# ---------------------------------------------------------------- validation of a batch
+
+_TYPES_OF_KIND = {
+    "person": (schema.Person, foaf.Person),
+    "organization": (schema.Organization, foaf.Organization),
+    "category": (skos.Concept, schema.DefinedTerm),
+    "record": (kg.SourceRecord, prov.Entity),
+    "file": (kg.SourceFile, prov.Entity),
+}
+
+
+def _context_types(triples: Iterable[Triple], own: set[Term]) -> list[Triple]:
+    """rdf:type triples of the nodes a batch points to but does not describe: what the
+    shapes' sh:class checks look up. Only nodes the export does describe get them."""
+    run, base = _run(), _run().iris.base
+    found: list[Triple] = []
+    seen: set[Term] = set()
+    for _, predicate, o in triples:
+        if o in own or o in seen or not o.startswith("<") or predicate == rdf.type:
+            continue
+        seen.add(o)
+        node = o[1:-1]
+        kind = None
+        if node in run.persons:
+            kind = "person"
+        elif node in run.organizations:
+            kind = "organization"
+        elif node.startswith("https://w3id.org/kg/category/"):
+            kind = "category"
+        elif node.startswith(f"{base}source/"):
+            kind = "record" if "/L" in node.rsplit("/", 1)[-1] else "file"
+        for cls in _TYPES_OF_KIND.get(kind, ()):  # type: ignore[arg-type]
+            found.append((o, rdf.type, cls))
+    return found
+
+
+def _validate(quads: Sequence[Quad], context: Sequence[Triple] = ()) -> list[ShapeResult]:
+    """Shape results for the subjects of ``quads``, with ``context`` as extra data."""
+    if not _run().validate or not quads:
+        return []
+    own = {q[0] for q in quads}
+    triples = [q[:3] for q in quads] + list(context)
+    triples += _context_types(triples, own)
+    return validate_batch(triples, focus=own)
+
+
+# ---------------------------------------------------------------- 1. scan
+
+@dataclass
+class _Scanned:
+    """What one batch of files gives the main process."""
+
+    errors: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    profiles: list[ProfileSummary] = field(default_factory=list)
+    scoped: list[Person] = field(default_factory=list)
+    spill: dict[int, bytes] = field(default_factory=dict)
+    pending: bytes = b""
+    abstracts: list[tuple[int, int]] = field(default_factory=list)
+    spellings: Counter = field(default_factory=Counter)
+    organizations: Counter = field(default_factory=Counter)
+    categories: set[str] = field(default_factory=set)
+    text: str = ""
+    quads: int = 0
+    results: list[ShapeResult] = field(default_factory=list)
+
+
+def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
+    run, out = _run(), _Scanned()
+    quads: list[Quad] = []
+    spill: dict[int, list] = defaultdict(list)
+    pending: list = []
+    for path, source in files:
+        try:
+            profile = read_profile(Path(path), source)
+        except InputError as exc:
+            out.errors.extend(exc.diagnostics)
+            continue
+        out.warnings.extend(profile.warnings)
+        owner, agent, scoped = profile_owner(profile, run.people)
+        if agent is not None:
+            out.spellings[(owner, agent.name, agent.given_name, agent.family_name)] += 1
+        if scoped is not None:
+            out.scoped.append(scoped)
+        summary = ProfileSummary(iri=run.iris.profile(source), source=profile.source, layout=profile.layout,
+                                 owner=owner, records=profile.records)
+        graph = iri(run.iris.file_graph(source))
+        quads.extend((s, p, o, graph) for s, p, o in file_to_triples(summary, run.iris))
+        out.profiles.append(summary.model_copy(update={"records": ()}))
+        for record in profile.records:
+            _index_record(record, out, spill, pending)
+    if out.errors:
+        return _Scanned(errors=out.errors)
+    out.spill = {b: pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL) for b, rows in spill.items()}
+    out.pending = pickle.dumps(pending, protocol=pickle.HIGHEST_PROTOCOL)
+    # The file graphs' own subjects; each profile is validated whole in the tail.
+    profile_iris = {iri(p.iri) for p in out.profiles}
+    checked = [q for q in quads if q[0] not in profile_iris]
+    out.results = _validate(checked)
+    out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
+    return out
+
+
+def _index_record(record: Record, out: _Scanned, spill: dict[int, list], pending: list) -> None:
+    people = _run().people
+    for agent in record.authors:
+        agent_iri = people.agent(agent)
+        if agent.kind == "person":
+            out.spellings[(agent_iri, agent.name, agent.given_name, agent.family_name)] += 1
+        else:
+            out.organizations[(agent_iri, agent.name)] += 1
+    for tag in record.organizations:
+        out.organizations[(_run().iris.organization(text_key(tag)), tag)] += 1
+    if record.category:
+        out.categories.add(record.category)
+    row = _row(record)
+    if record.title:
+        title = _digest(text_key(record.title))
+        spill[title % BUCKETS].append((("t", title), row))
+        if record.abstract:
+            out.abstracts.append((_digest(text_key(record.abstract)), title))
+    else:
+        pending.append((_digest(text_key(record.abstract or f"{record.source.source}:{record.source.line}")), row))
+
+
+def _row(record: Record) -> tuple:
+    """A record as plain data for the spill files (pickles fast, rebuilt unchecked)."""
+    return (record.source.source, record.source.path, record.source.line, record.layout.value, record.title,
+            tuple((a.printed, a.kind, a.name, a.given_name, a.family_name) for a in record.authors),
+            record.authors_truncated, record.date, record.category, record.code_available,
+            record.organizations, record.abstract)
+
+
+def _record(row: tuple) -> Record:
+    source, path, line, layout, title, authors, truncated, date, category, code, orgs, abstract = row
+    return Record.model_construct(
+        source=SourceRef.model_construct(source=source, path=path, line=line), layout=Layout(layout),
+        title=title, authors=tuple(Agent.model_construct(printed=a[0], kind=a[1], name=a[2], given_name=a[3],
+                                                         family_name=a[4]) for a in authors),
+        authors_truncated=truncated, date=date, category=category, code_available=code,
+        organizations=orgs, abstract=abstract)
+
+
+# ---------------------------------------------------------------- 3. works
+
+@dataclass
+class _Worked:
+    text: str = ""
+    quads: int = 0
+    works: int = 0
+    results: list[ShapeResult] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    unmatched: list[tuple[SourceRef, str]] = field(default_factory=list)
+    common_authors: dict[str, set[str] | None] = field(default_factory=dict)
+    """Headerless profiles: the people who authored every work seen (None: a work without)."""
+    first_name_fits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _load_bucket(bucket: int) -> dict[tuple, list[Record]]:
+    groups: dict[tuple, list[Record]] = defaultdict(list)
+    path = _run().spill / f"{bucket}.pkl"
+    if path.exists():
+        with path.open("rb") as handle:
+            while True:
+                try:
+                    rows = pickle.load(handle)
+                except EOFError:
+                    break
+                for key, row in rows:
+                    groups[key].append(_record(row))
+    return groups
+
+
+def _group_iri(key: tuple, records: Sequence[Record]) -> str:
+    iris = _run().iris
+    titled = next((r for r in records if r.title), None)
+    if titled is not None:
+        return iris.work(text_key(titled.title))  # type: ignore[arg-type]
+    first = records[0]
+    return iris.untitled_work(text_key(first.abstract or f"{first.source.source}:{first.source.line}"))
+
+
+def _works(buckets: Sequence[int]) -> _Worked:
+    run, out = _run(), _Worked()
+    reconciled = iri(run.iris.reconciled_graph)
+    groups = {}
+    for bucket in buckets:
+        for key, records in _load_bucket(bucket).items():
+            records.sort(key=lambda r: (r.source.source, r.source.line))
+            groups[_group_iri(key, records)] = records
+    quads: list[Quad] = []
+    context: list[Triple] = []
+    for work_iri in sorted(groups):
+        records = groups[work_iri]
+        work, found = reconcile_work(work_iri, records, run.iris, run.people)
+        out.disagreements.extend(found)
+        if work.title is None:
+            out.unmatched.extend((r.source, work_iri) for r in records)
+        quads.extend((s, p, o, reconciled) for s, p, o in work_to_triples(work, run.iris))
+        for source in sorted({r.source.source for r in records}):
+            profile = run.profiles[source]
+            quads.append((iri(profile.iri), schema.hasPart, iri(work_iri), reconciled))
+            _note_owner_evidence(profile, work, out)
+        out.works += 1
+    for source in sorted({s for records in groups.values() for s in (r.source.source for r in records)}):
+        context.extend(_profile_header(run.profiles[source]))
+    out.results = _validate(quads, context)
+    out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
+    return out
+
+
+def _note_owner_evidence(profile: ProfileSummary, work: Work, out: _Worked) -> None:
+    """What owner inference (headerless profiles) and owner candidates (first-name
+    owners) need from a work, so the main process never holds the works."""
+    run = _run()
+    persons = {a.agent for a in work.authorships if a.agent in run.persons}
+    if profile.owner is None:
+        if profile.source.source not in out.common_authors:
+            out.common_authors[profile.source.source] = persons if work.authorships else None
+        elif (seen := out.common_authors[profile.source.source]) is not None:
+            out.common_authors[profile.source.source] = seen & persons if work.authorships else None
+    elif profile.owner == run.iris.scoped_owner(profile.source.source):
+        owner = run.person_names.get(profile.owner)
+        if owner is not None:
+            out.first_name_fits[profile.iri] |= {p for p in persons if fits_first_name(run.person_names[p], owner.name)}
+
+
+def _profile_header(profile: ProfileSummary) -> list[Triple]:
+    """A profile's own triples from its file graph (records aside): the context that lets
+    a batch check the profile whole."""
+    return list(file_to_triples(profile.model_copy(update={"records": ()}), _run().iris))
+
+
+# ---------------------------------------------------------------- 4. tail
+
+def _tail_people(people: Sequence[Person]) -> tuple[str, int, list[ShapeResult]]:
+    reconciled = iri(_run().iris.reconciled_graph)
+    quads = [(s, p, o, reconciled) for person in people for s, p, o in person_to_triples(person)]
+    return ChunkWriter.chunk(quads, _run().fmt), len(quads), _validate(quads)
+
+
+def _tail_rest(organizations: Sequence[Organization], codes: Sequence[str],
+               inferred: dict[str, str]) -> tuple[str, int, list[ShapeResult]]:
+    """Organisations, categories, and the profiles (each validated whole here)."""
+    run = _run()
+    reconciled = iri(run.iris.reconciled_graph)
+    quads = [(s, p, o, reconciled) for org in organizations for s, p, o in organization_to_triples(org)]
+    quads += [(s, p, o, reconciled) for s, p, o in categories_to_triples(codes)]
+    context: list[Triple] = []
+    checked: list[Quad] = []
+    for source, profile in sorted(run.profiles.items()):
+        header = _profile_header(profile)
+        if source in inferred:
+            p = iri(profile.iri)
+            owner_quads = [(p, schema.about, iri(inferred[source]), reconciled),
+                           (p, schema.mainEntity, iri(inferred[source]), reconciled),
+                           (p, kg.ownerInferred, '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>', reconciled)]
+            quads += owner_quads
+            checked += owner_quads
+        checked += [(s, p, o, "") for s, p, o in header]
+    context += [(iri(w), rdf.type, schema.ScholarlyArticle) for w in run_works_listed(run)]
+    results = _validate(quads, context) + _validate(checked, context)
+    return ChunkWriter.chunk(quads, run.fmt), len(quads), results
+
+
+def run_works_listed(run: _Run) -> list[str]:
+    """Works are typed where they are written; a profile's schema:hasPart values were
+    checked in the works' batches, so the tail needs no work types."""
+    return []
+
+
+# ---------------------------------------------------------------- the export
+
+@dataclass
+class StreamResult:
+    """What a streaming export wrote and found."""
+
+    profiles: list[ProfileSummary]
+    records: int
+    works: int
+    people: list[Person]
+    organizations: list[Organization]
+    quads: int
+    results: list[ShapeResult]
+    warnings: list[Diagnostic]
+    disagreements: list[Disagreement]
+    unmatched: list[tuple[SourceRef, str]]
+    inferred_owners: list[tuple[str, str]]
+    owner_candidates: list[tuple[str, str, str]]
+    categories: list[str]
+
+
+def _batches(items: Sequence, size: int) -> list[Sequence]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output: IO[str], *,
+                  validate: bool = True, curation: Curation | None = None, jobs: int = 1,
+                  progress: Progress | None = None) -> StreamResult:
+    """Stream ``files`` (as found by kg.pipeline.find_profiles) to ``output`` in ``fmt``.
+    Raises InputError (listing every file's errors) before anything is written when a
+    file does not parse; the caller makes the output atomic."""
+    global _RUN
+    progress = progress or (lambda stage, done, total: None)
+    iris = Iris(base)
+    with tempfile.TemporaryDirectory(prefix="kg-spill-") as spill:
+        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=Path(spill))
+        try:
+            return _export(files, output, jobs, progress)
+        finally:
+            _RUN = None
+
+
+def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progress: Progress) -> StreamResult:
+    run = _run()
+    writer = ChunkWriter(output, run.fmt)
+    # 1. scan
+    batches = _batches([(str(f), s) for f, s in files], FILES_PER_BATCH)
+    errors, warnings, results, profiles, scoped = [], [], [], [], []
+    abstracts: dict[int, int] = {}
+    spellings: Counter = Counter()
+    organizations: Counter = Counter()
+    categories: set[str] = set()
+    quads = 0
+    with ExitStack() as stack:
+        buckets = {}
+        pending = stack.enter_context((run.spill / "pending.pkl").open("wb"))
+        for done, scanned in enumerate(_map_batches(_scan, batches, jobs), 1):
+            progress("parse", done, len(batches))
+            errors.extend(scanned.errors)
+            if errors:
+                continue  # keep reading: every file's errors are reported
+            warnings.extend(scanned.warnings)
+            profiles.extend(scanned.profiles)
+            scoped.extend(scanned.scoped)
+            for bucket, data in scanned.spill.items():
+                if bucket not in buckets:
+                    buckets[bucket] = stack.enter_context((run.spill / f"{bucket}.pkl").open("wb"))
+                buckets[bucket].write(data)
+            pending.write(scanned.pending)
+            for abstract, title in scanned.abstracts:
+                if abstracts.setdefault(abstract, title) != title:
+                    abstracts[abstract] = -1  # two titled works share the abstract: no join
+            spellings.update(scanned.spellings)
+            organizations.update(scanned.organizations)
+            categories |= scanned.categories
+            writer.write(scanned.text)
+            quads += scanned.quads
+            results.extend(scanned.results)
+    if errors:
+        raise InputError(errors)
+    # 2. resolve
+    _join_pending(abstracts)
+    del abstracts
+    people = _resolve_people(spellings, scoped)
+    del spellings
+    run.persons = {p.iri for p in people}
+    run.person_names = {p.iri: p for p in people}
+    org_names: dict[str, list[str]] = defaultdict(list)
+    for (org, name), count in sorted(organizations.items()):
+        org_names[org].extend([name] * count)
+    orgs = _organizations(org_names, set(org_names))
+    run.organizations = {o.iri for o in orgs}
+    run.profiles = {p.source.source: p for p in profiles}
+    # 3. works
+    work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, _records_count(profiles))))
+    disagreements, unmatched, works = [], [], 0
+    common: dict[str, set[str] | None] = {}
+    fits: dict[str, set[str]] = defaultdict(set)
+    for done, worked in enumerate(_map_batches(_works, work_batches, jobs), 1):
+        progress("works", done, len(work_batches))
+        writer.write(worked.text)
+        quads += worked.quads
+        works += worked.works
+        results.extend(worked.results)
+        disagreements.extend(worked.disagreements)
+        unmatched.extend(worked.unmatched)
+        for source, persons in worked.common_authors.items():
+            if source not in common:
+                common[source] = persons
+            elif common[source] is not None:
+                common[source] = None if persons is None else common[source] & persons  # type: ignore[operator]
+        for profile, found in worked.first_name_fits.items():
+            fits[profile] |= found
+    # 4. tail
+    inferred = {source: next(iter(persons)) for source, persons in sorted(common.items())
+                if persons is not None and len(persons) == 1}
+    person_batches = _batches(sorted(people + scoped, key=lambda p: p.iri), PEOPLE_PER_BATCH)
+    for done, (text, count, found) in enumerate(_map_batches(_tail_people, person_batches, jobs), 1):
+        progress("people", done, len(person_batches))
+        writer.write(text)
+        quads += count
+        results.extend(found)
+    text, count, found = _tail_rest(orgs, sorted(categories), inferred)
+    writer.write(text)
+    writer.close()
+    quads += count
+    results.extend(found)
+    candidates = [(profile, next(iter(persons)), run.person_names[next(iter(persons))].name)
+                  for profile, persons in sorted(fits.items()) if len(persons) == 1]
+    return StreamResult(
+        profiles=[run.profiles[s].model_copy(update={"owner": inferred.get(s, run.profiles[s].owner),
+                                                     "owner_inferred": s in inferred}) for s in sorted(run.profiles)],
+        records=_records_count(profiles), works=works, people=sorted(people + scoped, key=lambda p: p.iri),
+        organizations=orgs, quads=quads, results=_unique(results), warnings=warnings,
+        disagreements=disagreements, unmatched=unmatched,
+        inferred_owners=[(run.iris.profile(s), o) for s, o in sorted(inferred.items())],
+        owner_candidates=candidates, categories=sorted(categories))
+
+
+def _records_count(profiles: Sequence[ProfileSummary]) -> int:
+    return sum(p.record_count for p in profiles)
+
+
+def _join_pending(abstracts: dict[int, int]) -> None:
+    """Abstract-only records to the bucket of the one titled work with their abstract,
+    else to a work of their own (keyed by the abstract)."""
+    run = _run()
+    joined: dict[int, list] = defaultdict(list)
+    with (run.spill / "pending.pkl").open("rb") as handle:
+        while True:
+            try:
+                rows = pickle.load(handle)
+            except EOFError:
+                break
+            for abstract, row in rows:
+                title = abstracts.get(abstract, -1)
+                key = ("t", title) if title != -1 else ("u", abstract)
+                joined[key[1] % BUCKETS].append((key, row))
+    for bucket, rows in joined.items():
+        with (run.spill / f"{bucket}.pkl").open("ab") as handle:
+            pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _resolve_people(spellings: Counter, scoped: Sequence[Person]) -> list[Person]:
+    """One person per IRI, as kg.reconcile chooses: the display name with the most
+    diacritics, then the most frequent; the other spellings as alternate names."""
+    by_person: dict[str, Counter] = defaultdict(Counter)
+    for (person, name, given, family), count in spellings.items():
+        by_person[person][(name, given, family)] += count
+    people = []
+    for person in sorted(by_person):
+        variants = by_person[person]
+        names: Counter = Counter()
+        for (name, _, _), count in variants.items():
+            names[name] += count
+        name = _most_common(names.elements(), prefer=_non_ascii)
+        _, given, family = next(v for v in sorted(variants, key=lambda v: (v[1] or "", v[2] or "")) if v[0] == name)
+        people.append(Person(iri=person, name=name, given_name=given, family_name=family,
+                             alternate_names=tuple(sorted(set(names) - {name}))))
+    return people
+
+
+def _unique(results: Iterable[ShapeResult]) -> list[ShapeResult]:
+    """One result per (severity, focus, path, value, message, shape), sorted like a
+    whole-graph run: a node checked in two batches is reported once."""
+    return sorted(set(results), key=lambda r: (r.severity != "Violation", r.focus, r.path or "", r.message,
+                                               r.value or "", r.shape or ""))
+
+
+__all__ = ["StreamResult", "export_stream"]
