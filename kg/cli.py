@@ -21,6 +21,7 @@ from kg.errors import InputError, KgError, NonConformingError
 from kg.namespaces import DEFAULT_BASE
 from kg.pipeline import ExportOptions, export, find_profiles
 from kg.parse import read_profile
+from kg.query import format_result, read_query, read_store, run_query
 from kg.serialize import format_for, write_atomic
 from kg.validate import ValidationReport, validate_graph
 
@@ -156,6 +157,23 @@ def parse_command(
 def version_command() -> None:
     """Print the version."""
     typer.echo(__version__)
+
+
+@app.command("query")
+def query_command(
+    source: Annotated[Path, typer.Argument(help="An RDF file: an export (.ttl, .nt, .nq, .trig, .jsonld).")],
+    query: Annotated[str, typer.Argument(help="A SPARQL query: a .rq file, the query text, or - for stdin.")],
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv, tsv or json for SELECT and ASK (default: table on a terminal, else tsv); ntriples (default) or turtle for CONSTRUCT and DESCRIBE.")] = None,
+    debug: Debug = False,
+) -> None:
+    """Run a SPARQL query over an export in an embedded store (default graph: the union of all graphs)."""
+    try:
+        text, name = (sys.stdin.read(), "stdin") if query == "-" else read_query(query)
+        result = run_query(read_store(source), text, name)
+        output = format_result(result, fmt, terminal=sys.stdout.isatty())
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(exc, debug) from None
+    sys.stdout.write(output)
 
 
 logging.getLogger("kg").addHandler(logging.NullHandler())
