@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -19,8 +20,10 @@ from rdflib import Dataset, Graph
 from kg import __version__
 from kg.errors import InputError, KgError, NonConformingError
 from kg.namespaces import DEFAULT_BASE
-from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
+from kg.load import LoadOptions, load_files
 from kg.parse import read_profile
+from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
+from kg.query import format_result, read_query, read_store, run_query
 from kg.serialize import format_for, write_all_atomic
 from kg.validate import ValidationReport, validate_graph
 
@@ -181,6 +184,42 @@ def parse_command(
 def version_command() -> None:
     """Print the version."""
     typer.echo(__version__)
+
+
+@app.command("query")
+def query_command(
+    source: Annotated[Path, typer.Argument(help="An RDF file: an export (.ttl, .nt, .nq, .trig, .jsonld).")],
+    query: Annotated[str, typer.Argument(help="A SPARQL query: a .rq file, the query text, or - for stdin.")],
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv, tsv or json for SELECT and ASK (default: table on a terminal, else tsv); ntriples (default) or turtle for CONSTRUCT and DESCRIBE.")] = None,
+    debug: Debug = False,
+) -> None:
+    """Run a SPARQL query over an export in an embedded store (default graph: the union of all graphs)."""
+    try:
+        text, name = (sys.stdin.read(), "stdin") if query == "-" else read_query(query)
+        result = run_query(read_store(source), text, name)
+        output = format_result(result, fmt, terminal=sys.stdout.isatty())
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(exc, debug) from None
+    sys.stdout.write(output)
+
+
+@app.command("load")
+def load_command(
+    endpoint: Annotated[str, typer.Argument(help="The store's SPARQL Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph). Credentials: KG_STORE_TOKEN (bearer), or KG_STORE_USER and KG_STORE_PASSWORD (basic or digest).")],
+    files: Annotated[list[Path], typer.Argument(help="Export files: each named graph of .nq/.trig replaces that graph; .ttl/.nt/.jsonld need --graph.")],
+    graph: Annotated[Optional[str], typer.Option("--graph", "-g", help="The graph IRI for triples outside a named graph.")] = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Load an export into a triple store, replacing each graph it names (credentials from the environment)."""
+    try:
+        loaded = load_files(files, LoadOptions(endpoint=endpoint, graph=graph), os.environ)
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(exc, debug) from None
+    if not quiet:
+        for item in loaded:
+            _err(f"replaced <{item.graph}>: {item.triples} triples")
+        _err(f"loaded {len(loaded)} graph(s), {sum(i.triples for i in loaded)} triples into {endpoint}")
 
 
 logging.getLogger("kg").addHandler(logging.NullHandler())

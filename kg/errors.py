@@ -49,3 +49,13 @@ class NonConformingError(KgError):
     """The graph does not conform to the SHACL shapes (exit code 1)."""
 
     exit_code = 1
+
+
+class StoreError(KgError):
+    """A triple store could not be reached or refused a request (exit code 2); the
+    message is one line that names the endpoint and never a credential."""
+
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(f"error: {message}")
