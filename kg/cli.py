@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import traceback
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 from rdflib import Dataset, Graph
 
 from kg import __version__
@@ -24,7 +29,8 @@ from kg.load import LoadOptions, load_files
 from kg.parse import read_profile
 from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
 from kg.query import format_result, read_query, read_store, run_query
-from kg.serialize import format_for, write_all_atomic
+from kg.serialize import StagedFile, format_for, write_all_atomic
+from kg.stream import Progress
 from kg.validate import ValidationReport, validate_graph
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -77,27 +83,58 @@ def export_command(
     report: Annotated[Optional[Path], typer.Option("--report", help="Reconciliation report (JSON); default: OUTPUT's name + .report.json.")] = None,
     description: Annotated[Optional[Path], typer.Option("--void", help="VoID/DCAT description (Turtle); default: OUTPUT's name + .void.ttl.")] = None,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use (0: one per core); the output is the same for any.")] = 0,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
     """Export profiles as one validated RDF graph, with its reconciliation report and
     VoID description beside it (all written atomically, or none)."""
+    staged: StagedFile | None = None
     try:
         chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
-        options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation)
-        result = export(paths, options)
+        options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation,
+                                jobs=jobs or os.cpu_count() or 1)
         report, description = _sidecars(output, report, description)
-        files = {path: text for path, text in ((report, result.report_text), (description, result.description))
-                 if path is not None}
-        if output == "-":
-            write_all_atomic(files)
-            sys.stdout.write(result.text)
-        else:
-            write_all_atomic({Path(output): result.text, **files})
+        with ExitStack() as stack:
+            if output == "-":  # stdout gets the document once it is whole and valid
+                handle = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n"))
+            else:
+                staged = StagedFile(Path(output))
+                handle = staged.handle
+            with _progress(enabled=not quiet) as progress:
+                result = export(paths, options, handle, progress)
+            sidecars = {path: text for path, text in ((report, result.report_text),
+                                                      (description, result.description)) if path is not None}
+            write_all_atomic(sidecars, [staged] if staged else [])
+            if output == "-":
+                handle.seek(0)
+                shutil.copyfileobj(handle, sys.stdout)
     except Exception as exc:  # noqa: BLE001 - the CLI maps every error to an exit code
+        if staged is not None:
+            staged.discard()
         raise _fail(exc, debug) from None
     if not quiet:
         _summary(result, output, report, description)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress display on an interactive stderr: stages, batches, rate, ETA."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn("batches"),
+             TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
 
 
 def _sidecars(output: str, report: Path | None, description: Path | None) -> tuple[Path | None, Path | None]:
@@ -109,11 +146,11 @@ def _sidecars(output: str, report: Path | None, description: Path | None) -> tup
 
 
 def _summary(result: ExportResult, output: str, report: Path | None, description: Path | None) -> None:
-    for warning in result.graph.warnings:
+    for warning in result.summary.warnings:
         _err(warning.render())
-    g, r = result.graph, result.graph.report
-    _err(f"exported {len(g.profiles)} profile(s), {sum(len(p.records) for p in g.profiles)} records: "
-         f"{len(g.works)} works, {len(g.people)} people, {len(g.organizations)} organisations, "
+    g, r = result.summary, result.summary.report
+    _err(f"exported {len(g.profiles)} profile(s), {g.records} records: "
+         f"{g.works} works, {g.people} people, {g.organizations} organisations, "
          f"{result.triples} triples" + ("" if output == "-" else f" -> {output}"))
     _err(f"reconciliation: {len(r.disagreements)} disagreement(s), {len(r.unmatched_abstracts)} abstract(s) "
          f"matching no title, {len(r.person_candidates)} person candidate(s), {len(r.owner_candidates)} owner "

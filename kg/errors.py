@@ -46,9 +46,16 @@ class InputError(KgError):
 
 
 class NonConformingError(KgError):
-    """The graph does not conform to the SHACL shapes (exit code 1)."""
+    """The graph does not conform to the SHACL shapes (exit code 1); ``report`` says how."""
 
     exit_code = 1
+    report = None
+
+    @classmethod
+    def with_report(cls, report) -> NonConformingError:  # noqa: ANN001 - a kg.validate.ValidationReport
+        error = cls("the exported graph does not conform to the shapes")
+        error.report = report
+        return error
 
 
 class StoreError(KgError):

@@ -183,14 +183,29 @@ class ReconciliationReport(_Frozen):
     """What reconciliation decided that a person may want to check (the ``--report`` file)."""
 
     disagreements: tuple[Disagreement, ...] = ()
-    unmatched_abstracts: tuple[SourceRef, ...] = ()
-    """Abstract-only records that matched no titled record: works without a title."""
+    unmatched_abstracts: tuple[tuple[SourceRef, str], ...] = ()
+    """Abstract-only records that matched no titled record, and the untitled work each became."""
     person_candidates: tuple[PersonCandidate, ...] = ()
     owner_candidates: tuple[OwnerCandidate, ...] = ()
     inferred_owners: tuple[tuple[str, str], ...] = ()
     """(profile, person) for headerless profiles whose owner was inferred."""
     curation_unused: tuple[str, ...] = ()
     """Names in the curation file that no input mentions."""
+
+
+class ExportSummary(_Frozen):
+    """What an export holds and found, without its works: enough for the run summary,
+    the report and the VoID description, whichever way the export was built."""
+
+    base: str
+    profiles: tuple[ProfileSummary, ...]
+    """Without their records."""
+    records: int
+    works: int
+    people: int
+    organizations: int
+    report: ReconciliationReport
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 class KnowledgeGraph(_Frozen):

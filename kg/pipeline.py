@@ -1,7 +1,10 @@
-"""The one orchestration: read -> parse -> reconcile -> map -> validate -> serialize.
+"""The orchestration: read -> parse -> reconcile -> map -> validate -> serialize.
 
-The CLI calls these functions; they never print or exit. Input errors from every file
-are collected before anything is written, so a bad file never leaves a partial output.
+:func:`export` streams (kg.stream): bounded batches, ``jobs`` processes, flat memory.
+:func:`build_whole` builds the same graph in memory in one piece: the reference the
+streaming export is tested against, and the API for small inputs. The CLI calls these
+functions; they never print or exit. Input errors from every file are collected before
+anything is written, so a bad file never leaves a partial output.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,13 +21,14 @@ from kg.errors import InputError, NonConformingError
 from kg.mapping import graph_to_quads
 from kg.mapping.dataset import dataset_to_triples
 from kg.mapping.terms import Quad
-from kg.models import KnowledgeGraph, Profile
+from kg.models import Curation, ExportSummary, KnowledgeGraph, Profile
 from kg.namespaces import DEFAULT_BASE
 from kg.parse import read_profile
 from kg.reconcile import build_graph
 from kg.report import report_json
 from kg.serialize import serialize
-from kg.validate import ValidationReport, validate_graph
+from kg.stream import Progress, export_stream
+from kg.validate import ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +43,15 @@ class ExportOptions(BaseModel):
     validate_shapes: bool = True
     curation: Path | None = None
     """A curation file (README, "Curation file") whose decisions override the identity rules."""
+    jobs: int = 1
+    """Processes for parsing, reconciling, mapping, validating; the output is the same for any."""
 
 
 class ExportResult(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    graph: KnowledgeGraph
+    summary: ExportSummary
     report: ValidationReport | None
-    text: str
     triples: int
     description: str
     """The export's VoID/DCAT description, in Turtle."""
@@ -89,19 +95,32 @@ def parse_all(paths: Sequence[Path]) -> list[Profile]:
     return profiles
 
 
-def export(paths: Sequence[Path], options: ExportOptions) -> ExportResult:
-    """Parse, reconcile, map, validate and serialize; raises NonConformingError (with the
-    report) when a shape is violated."""
+def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
+           progress: Progress | None = None) -> ExportResult:
+    """Stream the export of ``paths`` to ``output``; raises InputError before writing
+    anything when an input is bad, NonConformingError (with the report) when a shape is
+    violated (the caller discards the output)."""
+    files = find_profiles(paths)
     curation = read_curation(options.curation) if options.curation else None
-    graph = build_graph(parse_all(paths), options.base, curation)
-    quads: list[Quad] = list(graph_to_quads(graph))
-    report = validate_graph(quads) if options.validate_shapes else None
-    if report is not None and not report.conforms:
-        error = NonConformingError("the exported graph does not conform to the shapes")
-        error.report = report  # type: ignore[attr-defined]
-        raise error
-    triples = len({q[:3] for q in quads})
-    description = [(s, p, o, "") for s, p, o in dataset_to_triples(graph, triples)]
-    return ExportResult(graph=graph, report=report, text=serialize(quads, options.format), triples=triples,
-                        description=serialize(description, "turtle"),
-                        report_text=report_json(graph, triples))
+    result = export_stream(files, options.base, options.format, output, validate=options.validate_shapes,
+                           curation=curation, jobs=options.jobs, progress=progress)
+    report = None
+    if options.validate_shapes:
+        report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),
+                                  results=tuple(result.results))
+        if not report.conforms:
+            raise NonConformingError.with_report(report)
+    return _result(result.summary, report, result.quads)
+
+
+def build_whole(paths: Sequence[Path], base: str = DEFAULT_BASE,
+                curation: Curation | None = None) -> tuple[KnowledgeGraph, list[Quad]]:
+    """The reconciled graph and its quads, built in memory in one piece."""
+    graph = build_graph(parse_all(paths), base, curation)
+    return graph, list(graph_to_quads(graph))
+
+
+def _result(summary: ExportSummary, report: ValidationReport | None, triples: int) -> ExportResult:
+    description = [(s, p, o, "") for s, p, o in dataset_to_triples(summary, triples)]
+    return ExportResult(summary=summary, report=report, triples=triples,
+                        description=serialize(description, "turtle"), report_text=report_json(summary, triples))

@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 
 from kg.errors import Diagnostic
-from kg.identity import Iris, People, text_key
+from kg.identity import Iris, People, person_key, text_key
 from kg.models import (
     Agent,
     Authorship,
     Curation,
     Disagreement,
+    ExportSummary,
     KnowledgeGraph,
     Organization,
     OwnerCandidate,
@@ -45,13 +46,13 @@ RULES = {
 """How a value is kept where sources disagree (README, "Identity and reconciliation")."""
 
 
-def _most_common(values: Iterable[str], prefer: Callable[[str], object] = lambda v: 0) -> str:
+def most_common(values: Iterable[str], prefer: Callable[[str], object] = lambda v: 0) -> str:
     """Deterministic pick: best by ``prefer`` (lower first), then most frequent, then smallest."""
     counts = Counter(values)
     return min(counts, key=lambda v: (prefer(v), -counts[v], v))
 
 
-def _non_ascii(text: str) -> int:
+def diacritics_first(text: str) -> int:
     return -sum(1 for ch in text if ord(ch) > 127)
 
 
@@ -73,6 +74,21 @@ def disagreement_warning(d: Disagreement) -> Diagnostic:
     given = "; ".join(f"{_short(v.value)!r} ({', '.join(map(_where, v.sources))})" for v in d.values)
     return _warning(first, f"sources disagree on the {d.field} of {d.work}: {given}; kept {_short(d.kept)!r} "
                            f"({d.rule})")
+
+
+def unmatched_warning(ref: SourceRef, work: str) -> Diagnostic:
+    return _warning(ref, f"abstract-only record matches no titled record: {work} has no title")
+
+
+def unused_curation(people: People, persons: Sequence[Person]) -> tuple[str, ...]:
+    """Names of the curation file that match no person of the inputs."""
+    seen = {person_key(n) for p in persons for n in (p.name, *p.alternate_names)}
+    return tuple(sorted({n for n in people.curated_names() if person_key(n) not in seen}))
+
+
+def curation_warnings(people: People, unused: Sequence[str]) -> list[Diagnostic]:
+    return [Diagnostic(path=people.curation.path or "curation", severity="warning",
+                       message=f"the curation file names {n!r}, whom no input mentions") for n in unused]
 
 
 def group_records(records: Sequence[Record], iris: Iris) -> tuple[dict[str, list[Record]], list[SourceRef]]:
@@ -119,7 +135,7 @@ def _pick(iri: str, field: str, records: Sequence[Record], value_of: Callable[[R
             values[value].append(record.source)
     if not values:
         return None, None
-    kept = _most_common((v for v, refs in values.items() for _ in refs), prefer)
+    kept = most_common((v for v, refs in values.items() for _ in refs), prefer)
     if len(values) < 2:
         return kept, None
     return kept, Disagreement(work=iri, field=field, kept=kept, rule=RULES[field],  # type: ignore[arg-type]
@@ -169,17 +185,17 @@ def _people(variants: dict[str, list[Agent]], used: set[str]) -> list[Person]:
     people = []
     for iri in sorted(used & variants.keys()):
         agents = variants[iri]
-        name = _most_common((a.name for a in agents), prefer=_non_ascii)
+        name = most_common((a.name for a in agents), prefer=diacritics_first)
         model = next(a for a in agents if a.name == name)
         people.append(Person(iri=iri, name=name, given_name=model.given_name, family_name=model.family_name,
                              alternate_names=tuple(sorted({a.name for a in agents} - {name}))))
     return people
 
 
-def _organizations(names: dict[str, list[str]], used: set[str]) -> list[Organization]:
+def organizations_from_names(names: dict[str, list[str]], used: set[str]) -> list[Organization]:
     organizations = []
     for iri in sorted(used & names.keys()):
-        name = _most_common(names[iri], prefer=lambda v: v.islower())
+        name = most_common(names[iri], prefer=lambda v: v.islower())
         organizations.append(Organization(iri=iri, name=name,
                                           alternate_names=tuple(sorted(set(names[iri]) - {name}))))
     return organizations
@@ -290,9 +306,9 @@ def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | Non
         works.append(work)
         disagreements.extend(found)
         work_of.update((r.source, iri) for r in group)
+    unmatched_works = tuple((ref, work_of[ref]) for ref in unmatched)
     warnings.extend(disagreement_warning(d) for d in disagreements)
-    warnings.extend(_warning(ref, f"abstract-only record matches no titled record: {work_of[ref]} has no title")
-                    for ref in unmatched)
+    warnings.extend(unmatched_warning(ref, work) for ref, work in unmatched_works)
 
     variants: dict[str, list[Agent]] = defaultdict(list)
     org_names: dict[str, list[str]] = defaultdict(list)
@@ -328,20 +344,24 @@ def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | Non
     by_iri = {p.iri: p for p in persons}
     owner_candidates = [c for s in summaries for o in scoped if o.iri == s.owner
                         if (c := _owner_candidate(s, o, [work_by_iri[w] for w in s.works], by_iri))]
-    seen = {text_key(n) for p in persons for n in (p.name, *p.alternate_names)}
     report = ReconciliationReport(
-        disagreements=tuple(disagreements), unmatched_abstracts=tuple(unmatched),
+        disagreements=tuple(disagreements), unmatched_abstracts=unmatched_works,
         person_candidates=tuple(person_candidates(persons)), owner_candidates=tuple(owner_candidates),
-        inferred_owners=tuple(inferred),
-        curation_unused=tuple(sorted({n for n in people.curated_names() if text_key(n) not in seen})),
+        inferred_owners=tuple(inferred), curation_unused=unused_curation(people, persons),
     )
-    warnings.extend(Diagnostic(path=people.curation.path or "curation", severity="warning",
-                               message=f"the curation file names {n!r}, whom no input mentions")
-                    for n in report.curation_unused)
+    warnings.extend(curation_warnings(people, report.curation_unused))
     used_orgs = used_agents | {o for w in works for o in w.organizations}
     return KnowledgeGraph(
         base=iris.base, works=tuple(works),
         people=tuple(sorted(persons + scoped, key=lambda p: p.iri)),
-        organizations=tuple(_organizations(org_names, used_orgs)),
+        organizations=tuple(organizations_from_names(org_names, used_orgs)),
         profiles=tuple(summaries), warnings=tuple(warnings), report=report,
     )
+
+
+def summary_of(graph: KnowledgeGraph) -> ExportSummary:
+    """The counts and findings of a whole-built graph, as a streaming export reports them."""
+    return ExportSummary(
+        base=graph.base, profiles=tuple(p.model_copy(update={"records": ()}) for p in graph.profiles),
+        records=sum(len(p.records) for p in graph.profiles), works=len(graph.works), people=len(graph.people),
+        organizations=len(graph.organizations), report=graph.report, warnings=graph.warnings)

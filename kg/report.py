@@ -9,26 +9,25 @@ from __future__ import annotations
 import json
 
 from kg import __version__
-from kg.models import KnowledgeGraph, SourceRef
+from kg.models import ExportSummary, SourceRef
 
 
 def _ref(ref: SourceRef) -> dict:
     return {"source": ref.source, "line": ref.line}
 
 
-def report_data(graph: KnowledgeGraph, triples: int) -> dict:
+def report_data(summary: ExportSummary, triples: int) -> dict:
     """The report as plain data (README, "Reports" documents every key)."""
-    report = graph.report
+    report = summary.report
     return {
         "kg_version": __version__,
-        "counts": {"profiles": len(graph.profiles), "records": sum(len(p.records) for p in graph.profiles),
-                   "works": len(graph.works), "people": len(graph.people),
-                   "organizations": len(graph.organizations), "triples": triples},
+        "counts": {"profiles": len(summary.profiles), "records": summary.records, "works": summary.works,
+                   "people": summary.people, "organizations": summary.organizations, "triples": triples},
         "disagreements": [
             {"work": d.work, "field": d.field, "kept": d.kept, "rule": d.rule,
              "values": [{"value": v.value, "sources": [_ref(s) for s in v.sources]} for v in d.values]}
             for d in report.disagreements],
-        "unmatched_abstracts": [{**_ref(ref), "work": work} for ref, work in _unmatched(graph)],
+        "unmatched_abstracts": [{**_ref(ref), "work": work} for ref, work in report.unmatched_abstracts],
         "person_candidates": [
             {"people": list(c.people), "names": list(c.names), "reason": c.reason}
             for c in report.person_candidates],
@@ -40,10 +39,5 @@ def report_data(graph: KnowledgeGraph, triples: int) -> dict:
     }
 
 
-def _unmatched(graph: KnowledgeGraph) -> list[tuple[SourceRef, str]]:
-    work_of = {ref: w.iri for w in graph.works for ref in w.sources}
-    return [(ref, work_of[ref]) for ref in graph.report.unmatched_abstracts]
-
-
-def report_json(graph: KnowledgeGraph, triples: int) -> str:
-    return json.dumps(report_data(graph, triples), ensure_ascii=False, indent=2) + "\n"
+def report_json(summary: ExportSummary, triples: int) -> str:
+    return json.dumps(report_data(summary, triples), ensure_ascii=False, indent=2) + "\n"

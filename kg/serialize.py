@@ -9,6 +9,7 @@ give the same bytes.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -16,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -55,26 +57,9 @@ def nquads_lines(quads: Iterable[Quad]) -> Iterable[str]:
     return (f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n" for s, p, o, g in quads)
 
 
-def serialize_ntriples(quads: Sequence[Quad]) -> str:
-    return "".join(ntriples_lines(quads))
-
-
-def serialize_nquads(quads: Sequence[Quad]) -> str:
-    return "".join(nquads_lines(quads))
-
-
 def oxigraph_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
     """The quads as pyoxigraph objects (its N-Quads parser reads our lines)."""
     return list(ox.parse("".join(nquads_lines(quads)).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-
-
-def _oxigraph_text(quads: Sequence[Quad], fmt: str, head: bool = True) -> str:
-    parsed = oxigraph_quads(quads)
-    if fmt == "turtle":
-        parsed = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]  # type: ignore[misc]
-    body = ox.serialize(parsed, format=OX_FORMATS[fmt], prefixes=PREFIXES).decode("utf-8")
-    body = "".join(line for line in body.splitlines(keepends=True) if not line.startswith("@prefix"))
-    return prefix_header() + body if head else body
 
 
 def prefix_header() -> str:
@@ -82,12 +67,13 @@ def prefix_header() -> str:
     return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items())
 
 
-def serialize_turtle(quads: Sequence[Quad]) -> str:
-    return _oxigraph_text(quads, "turtle")
-
-
-def serialize_trig(quads: Sequence[Quad]) -> str:
-    return _oxigraph_text(quads, "trig")
+def _oxigraph_body(quads: Sequence[Quad], fmt: str) -> str:
+    """Turtle or TriG of some quads, without the prefix lines (the document has them once)."""
+    parsed = oxigraph_quads(quads)
+    if fmt == "turtle":
+        parsed = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]  # type: ignore[misc]
+    body = ox.serialize(parsed, format=OX_FORMATS[fmt], prefixes=PREFIXES).decode("utf-8")
+    return "".join(line for line in body.splitlines(keepends=True) if not line.startswith("@prefix"))
 
 
 @cache
@@ -144,8 +130,9 @@ def _subject_id(node: ox.NamedNode | ox.BlankNode) -> str:
     return node.value if isinstance(node, ox.NamedNode) else f"_:{node.value}"
 
 
-def serialize_jsonld(quads: Sequence[Quad]) -> str:
-    """Compact JSON-LD: one node object per subject, sorted; lists as ``@list``."""
+def _jsonld_nodes(quads: Sequence[Quad]) -> list[dict]:
+    """One compact node object per subject, sorted; lists as ``@list`` (a list's cells
+    must be in the same quads as the triple that points to it)."""
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in oxigraph_quads(quads)}
     lists, cells = _lists(triples)
     rdf_type = ox.NamedNode(str(RDF.type))
@@ -164,18 +151,59 @@ def serialize_jsonld(quads: Sequence[Quad]) -> str:
             values = sorted(nodes[subject][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
             node[key] = values[0] if len(values) == 1 else values
         graph.append(node)
-    document = {"@context": jsonld_context(), "@graph": graph}
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return graph
 
 
-WRITERS = {
-    "turtle": serialize_turtle, "trig": serialize_trig, "ntriples": serialize_ntriples,
-    "nquads": serialize_nquads, "json-ld": serialize_jsonld,
-}
+class ChunkWriter:
+    """One output document written chunk by chunk: the head, each chunk of quads as text
+    (made by :meth:`chunk`, possibly in another process), the tail. A subject may appear
+    in several chunks (Turtle and TriG repeat it, JSON-LD gives it several node objects
+    with one @id): each reader merges them."""
+
+    def __init__(self, output: IO[str], fmt: str):
+        self.output, self.fmt, self.first = output, fmt, True
+        if fmt in OX_FORMATS:
+            output.write(prefix_header())
+        elif fmt == "json-ld":
+            context = json.dumps(jsonld_context(), indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            output.write(f'{{\n  "@context": {context},\n  "@graph": [\n')
+
+    @staticmethod
+    def chunk(quads: Sequence[Quad], fmt: str) -> str:
+        if not quads:
+            return ""
+        if fmt == "ntriples":
+            return "".join(ntriples_lines(quads))
+        if fmt == "nquads":
+            return "".join(nquads_lines(quads))
+        if fmt in OX_FORMATS:
+            return _oxigraph_body(quads, fmt)
+        return ",\n".join("    " + json.dumps(n, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+                           for n in _jsonld_nodes(quads))
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        if self.fmt == "json-ld" and not self.first:
+            self.output.write(",\n")
+        self.output.write(text)
+        self.first = False
+
+    def close(self) -> None:
+        if self.fmt == "json-ld":
+            self.output.write("\n  ]\n}\n")
 
 
 def serialize(quads: Sequence[Quad], fmt: str) -> str:
-    return WRITERS[fmt](quads)
+    """A whole document of ``quads`` in ``fmt``."""
+    buffer = io.StringIO()
+    writer = ChunkWriter(buffer, fmt)
+    writer.write(ChunkWriter.chunk(quads, fmt))
+    writer.close()
+    return buffer.getvalue()
+
+
+FORMAT_NAMES = ("turtle", "trig", "ntriples", "nquads", "json-ld")
 
 
 def _umask() -> int:
@@ -184,34 +212,42 @@ def _umask() -> int:
     return mask
 
 
-def _write_temporary(path: Path, text: str) -> Path:
-    """The text in a new temporary file beside ``path``, with the umask's permissions."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an output file is the user's
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+class StagedFile:
+    """An output file written whole or not at all: a temporary file beside it, renamed
+    over it by :meth:`commit`, removed by :meth:`discard`."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self.path, self.temporary = path, Path(tmp)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def commit(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.chmod(self.temporary, 0o666 & ~_umask())  # mkstemp makes 0600; an output file is the user's
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.temporary.unlink(missing_ok=True)
 
 
-def write_all_atomic(files: dict[Path, str]) -> None:
-    """Write every file whole or none: all to temporary files first, then renamed."""
-    written: list[tuple[Path, Path]] = []
+def write_all_atomic(files: dict[Path, str], staged: Sequence[StagedFile] = ()) -> None:
+    """Write every file whole or none: all to temporary files first (with ``staged``
+    ones already written), then renamed."""
+    stages = list(staged)
     try:
         for path, text in files.items():
-            written.append((_write_temporary(path, text), path))
+            stages.append(StagedFile(path))
+            stages[-1].handle.write(text)
     except BaseException:
-        for tmp, _ in written:
-            tmp.unlink(missing_ok=True)
+        for stage in stages:
+            stage.discard()
         raise
-    for tmp, path in written:
-        os.replace(tmp, path)
+    for stage in stages:
+        stage.commit()
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -36,30 +36,36 @@ from kg.identity import Iris, People, text_key
 from kg.mapping.agent import organization_to_triples, person_to_triples
 from kg.mapping.category import categories_to_triples, category_iri
 from kg.mapping.profile import file_to_triples
-from kg.mapping.terms import Quad, Term, Triple, bibo, foaf, iri, kg, prov, rdf, schema, skos
+from kg.mapping.terms import Quad, Term, Triple, boolean, foaf, iri, kg, prov, rdf, schema, skos
 from kg.mapping.work import work_to_triples
 from kg.models import (
     Agent,
     Curation,
     Disagreement,
+    ExportSummary,
     Layout,
     Organization,
+    OwnerCandidate,
     Person,
-    Profile,
     ProfileSummary,
+    ReconciliationReport,
     Record,
     SourceRef,
     Work,
 )
 from kg.parse import read_profile
 from kg.reconcile import (
-    _most_common,
-    _non_ascii,
-    _organizations,
+    most_common,
+    diacritics_first,
+    organizations_from_names,
+    curation_warnings,
     disagreement_warning,
     fits_first_name,
+    person_candidates,
     profile_owner,
     reconcile_work,
+    unmatched_warning,
+    unused_curation,
 )
 from kg.serialize import ChunkWriter
 from kg.validate import ShapeResult, validate_batch
@@ -69,6 +75,9 @@ BUCKETS = 256
 FILES_PER_BATCH = 64
 WORKS_PER_BATCH = 2000
 PEOPLE_PER_BATCH = 5000
+
+FIELDS = ("title", "abstract", "date", "category", "authors")
+"""The order kg.reconcile reports a work's disagreements in."""
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total): called as batches finish."""
@@ -94,6 +103,8 @@ class _Run:
     persons: set[str] = field(default_factory=set)
     person_names: dict[str, Person] = field(default_factory=dict)
     organizations: set[str] = field(default_factory=set)
+    files: set[Term] = field(default_factory=set)
+    file_iris: set[str] = field(default_factory=set)
 
 
 _RUN: _Run | None = None
@@ -142,21 +153,33 @@ def _context_types(triples: Iterable[Triple], own: set[Term]) -> list[Triple]:
             kind = "organization"
         elif node.startswith("https://w3id.org/kg/category/"):
             kind = "category"
-        elif node.startswith(f"{base}source/"):
-            kind = "record" if "/L" in node.rsplit("/", 1)[-1] else "file"
+        elif o in run.files:
+            kind = "file"
+        elif node.startswith(f"{base}source/") and node.rsplit("/L", 1)[0] in run.file_iris:
+            kind = "record"
         for cls in _TYPES_OF_KIND.get(kind, ()):  # type: ignore[arg-type]
             found.append((o, rdf.type, cls))
     return found
 
 
-def _validate(quads: Sequence[Quad], context: Sequence[Triple] = ()) -> list[ShapeResult]:
-    """Shape results for the subjects of ``quads``, with ``context`` as extra data."""
+FILE_SHAPES = ("SourceRecordShape", "SourceRecordAsPrintedShape", "SourceFileShape")
+WORK_SHAPES = ("WorkShape", "AuthorListShape", "AuthorshipsShape", "AuthorshipShape", "ProfileShape")
+PEOPLE_SHAPES = ("PersonShape",)
+OTHER_SHAPES = ("OrganizationShape", "ConceptShape")
+PROFILE_SHAPES = ("ProfileShape", "InferredOwnerShape")
+"""The node shapes each kind of batch runs: those whose targets the batch describes
+whole. Every targeted shape is in one of them (a test checks it)."""
+
+
+def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Triple] = ()) -> list[ShapeResult]:
+    """Results of ``shapes`` on ``quads``, with ``context`` and the types of the nodes
+    they point to as extra data."""
     if not _run().validate or not quads:
         return []
-    own = {q[0] for q in quads}
+    own = {q[0] for q in quads} | {t[0] for t in context}
     triples = [q[:3] for q in quads] + list(context)
     triples += _context_types(triples, own)
-    return validate_batch(triples, focus=own)
+    return validate_batch(triples, shapes)
 
 
 # ---------------------------------------------------------------- 1. scan
@@ -172,11 +195,13 @@ class _Scanned:
     spill: dict[int, bytes] = field(default_factory=dict)
     pending: bytes = b""
     abstracts: list[tuple[int, int]] = field(default_factory=list)
-    spellings: Counter = field(default_factory=Counter)
+    spellings: dict[tuple, tuple[int, tuple]] = field(default_factory=dict)
+    """(person, name, given, family) -> (times seen, first place seen)."""
     organizations: Counter = field(default_factory=Counter)
     categories: set[str] = field(default_factory=set)
     text: str = ""
     quads: int = 0
+    records: int = 0
     results: list[ShapeResult] = field(default_factory=list)
 
 
@@ -193,8 +218,8 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
             continue
         out.warnings.extend(profile.warnings)
         owner, agent, scoped = profile_owner(profile, run.people)
-        if agent is not None:
-            out.spellings[(owner, agent.name, agent.given_name, agent.family_name)] += 1
+        if agent is not None:  # counted after every record's authors, as kg.reconcile does
+            _spelling(out, (owner, agent.name, agent.given_name, agent.family_name), (1, source, 0, 0))
         if scoped is not None:
             out.scoped.append(scoped)
         summary = ProfileSummary(iri=run.iris.profile(source), source=profile.source, layout=profile.layout,
@@ -202,6 +227,7 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
         graph = iri(run.iris.file_graph(source))
         quads.extend((s, p, o, graph) for s, p, o in file_to_triples(summary, run.iris))
         out.profiles.append(summary.model_copy(update={"records": ()}))
+        out.records += len(profile.records)
         for record in profile.records:
             _index_record(record, out, spill, pending)
     if out.errors:
@@ -211,17 +237,18 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
     # The file graphs' own subjects; each profile is validated whole in the tail.
     profile_iris = {iri(p.iri) for p in out.profiles}
     checked = [q for q in quads if q[0] not in profile_iris]
-    out.results = _validate(checked)
+    out.results = _validate(checked, FILE_SHAPES)
     out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
     return out
 
 
 def _index_record(record: Record, out: _Scanned, spill: dict[int, list], pending: list) -> None:
     people = _run().people
-    for agent in record.authors:
+    for position, agent in enumerate(record.authors):
         agent_iri = people.agent(agent)
         if agent.kind == "person":
-            out.spellings[(agent_iri, agent.name, agent.given_name, agent.family_name)] += 1
+            where = (0, record.source.source, record.source.line, position)
+            _spelling(out, (agent_iri, agent.name, agent.given_name, agent.family_name), where)
         else:
             out.organizations[(agent_iri, agent.name)] += 1
     for tag in record.organizations:
@@ -236,6 +263,12 @@ def _index_record(record: Record, out: _Scanned, spill: dict[int, list], pending
             out.abstracts.append((_digest(text_key(record.abstract)), title))
     else:
         pending.append((_digest(text_key(record.abstract or f"{record.source.source}:{record.source.line}")), row))
+
+
+def _spelling(out: _Scanned, key: tuple, where: tuple) -> None:
+    """Count one spelling of a person and keep where it was first seen."""
+    seen = out.spellings.get(key)
+    out.spellings[key] = (1, where) if seen is None else (seen[0] + 1, min(seen[1], where))
 
 
 def _row(record: Record) -> tuple:
@@ -319,7 +352,7 @@ def _works(buckets: Sequence[int]) -> _Worked:
         out.works += 1
     for source in sorted({s for records in groups.values() for s in (r.source.source for r in records)}):
         context.extend(_profile_header(run.profiles[source]))
-    out.results = _validate(quads, context)
+    out.results = _validate(quads, WORK_SHAPES, context)
     out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
     return out
 
@@ -337,7 +370,8 @@ def _note_owner_evidence(profile: ProfileSummary, work: Work, out: _Worked) -> N
     elif profile.owner == run.iris.scoped_owner(profile.source.source):
         owner = run.person_names.get(profile.owner)
         if owner is not None:
-            out.first_name_fits[profile.iri] |= {p for p in persons if fits_first_name(run.person_names[p], owner.name)}
+            out.first_name_fits[profile.source.source] |= {
+                p for p in persons if fits_first_name(run.person_names[p], owner.name)}
 
 
 def _profile_header(profile: ProfileSummary) -> list[Triple]:
@@ -351,37 +385,29 @@ def _profile_header(profile: ProfileSummary) -> list[Triple]:
 def _tail_people(people: Sequence[Person]) -> tuple[str, int, list[ShapeResult]]:
     reconciled = iri(_run().iris.reconciled_graph)
     quads = [(s, p, o, reconciled) for person in people for s, p, o in person_to_triples(person)]
-    return ChunkWriter.chunk(quads, _run().fmt), len(quads), _validate(quads)
+    return ChunkWriter.chunk(quads, _run().fmt), len(quads), _validate(quads, PEOPLE_SHAPES)
 
 
 def _tail_rest(organizations: Sequence[Organization], codes: Sequence[str],
                inferred: dict[str, str]) -> tuple[str, int, list[ShapeResult]]:
-    """Organisations, categories, and the profiles (each validated whole here)."""
+    """Organisations, categories, inferred owners; and every profile checked whole (its
+    file-graph triples as context)."""
     run = _run()
     reconciled = iri(run.iris.reconciled_graph)
     quads = [(s, p, o, reconciled) for org in organizations for s, p, o in organization_to_triples(org)]
     quads += [(s, p, o, reconciled) for s, p, o in categories_to_triples(codes)]
-    context: list[Triple] = []
-    checked: list[Quad] = []
+    results = _validate(quads, OTHER_SHAPES)
+    owners: list[Quad] = []
+    headers: list[Quad] = []
     for source, profile in sorted(run.profiles.items()):
-        header = _profile_header(profile)
+        p = iri(profile.iri)
         if source in inferred:
-            p = iri(profile.iri)
-            owner_quads = [(p, schema.about, iri(inferred[source]), reconciled),
-                           (p, schema.mainEntity, iri(inferred[source]), reconciled),
-                           (p, kg.ownerInferred, '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>', reconciled)]
-            quads += owner_quads
-            checked += owner_quads
-        checked += [(s, p, o, "") for s, p, o in header]
-    context += [(iri(w), rdf.type, schema.ScholarlyArticle) for w in run_works_listed(run)]
-    results = _validate(quads, context) + _validate(checked, context)
-    return ChunkWriter.chunk(quads, run.fmt), len(quads), results
-
-
-def run_works_listed(run: _Run) -> list[str]:
-    """Works are typed where they are written; a profile's schema:hasPart values were
-    checked in the works' batches, so the tail needs no work types."""
-    return []
+            owners += [(p, schema.about, iri(inferred[source]), reconciled),
+                       (p, schema.mainEntity, iri(inferred[source]), reconciled),
+                       (p, kg.ownerInferred, boolean(True), reconciled)]
+        headers += [(s, p_, o, "") for s, p_, o in _profile_header(profile)]
+    results += _validate(owners + headers, PROFILE_SHAPES)
+    return ChunkWriter.chunk(quads + owners, run.fmt), len(quads) + len(owners), results
 
 
 # ---------------------------------------------------------------- the export
@@ -390,19 +416,9 @@ def run_works_listed(run: _Run) -> list[str]:
 class StreamResult:
     """What a streaming export wrote and found."""
 
-    profiles: list[ProfileSummary]
-    records: int
-    works: int
-    people: list[Person]
-    organizations: list[Organization]
+    summary: ExportSummary
     quads: int
     results: list[ShapeResult]
-    warnings: list[Diagnostic]
-    disagreements: list[Disagreement]
-    unmatched: list[tuple[SourceRef, str]]
-    inferred_owners: list[tuple[str, str]]
-    owner_candidates: list[tuple[str, str, str]]
-    categories: list[str]
 
 
 def _batches(items: Sequence, size: int) -> list[Sequence]:
@@ -432,8 +448,9 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     # 1. scan
     batches = _batches([(str(f), s) for f, s in files], FILES_PER_BATCH)
     errors, warnings, results, profiles, scoped = [], [], [], [], []
+    records = 0
     abstracts: dict[int, int] = {}
-    spellings: Counter = Counter()
+    spellings: dict[tuple, tuple[int, tuple]] = {}
     organizations: Counter = Counter()
     categories: set[str] = set()
     quads = 0
@@ -448,6 +465,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
             warnings.extend(scanned.warnings)
             profiles.extend(scanned.profiles)
             scoped.extend(scanned.scoped)
+            records += scanned.records
             for bucket, data in scanned.spill.items():
                 if bucket not in buckets:
                     buckets[bucket] = stack.enter_context((run.spill / f"{bucket}.pkl").open("wb"))
@@ -456,7 +474,9 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
             for abstract, title in scanned.abstracts:
                 if abstracts.setdefault(abstract, title) != title:
                     abstracts[abstract] = -1  # two titled works share the abstract: no join
-            spellings.update(scanned.spellings)
+            for key, (count, where) in scanned.spellings.items():
+                seen = spellings.get(key)
+                spellings[key] = (count, where) if seen is None else (seen[0] + count, min(seen[1], where))
             organizations.update(scanned.organizations)
             categories |= scanned.categories
             writer.write(scanned.text)
@@ -467,18 +487,20 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     # 2. resolve
     _join_pending(abstracts)
     del abstracts
-    people = _resolve_people(spellings, scoped)
+    people = _resolve_people(spellings)
     del spellings
-    run.persons = {p.iri for p in people}
-    run.person_names = {p.iri: p for p in people}
+    run.person_names = {p.iri: p for p in people + scoped}
+    run.persons = set(run.person_names)
+    run.file_iris = {run.iris.source_file(p.source.source) for p in profiles}
+    run.files = {iri(f) for f in run.file_iris}
     org_names: dict[str, list[str]] = defaultdict(list)
     for (org, name), count in sorted(organizations.items()):
         org_names[org].extend([name] * count)
-    orgs = _organizations(org_names, set(org_names))
+    orgs = organizations_from_names(org_names, set(org_names))
     run.organizations = {o.iri for o in orgs}
     run.profiles = {p.source.source: p for p in profiles}
     # 3. works
-    work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, _records_count(profiles))))
+    work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, records)))
     disagreements, unmatched, works = [], [], 0
     common: dict[str, set[str] | None] = {}
     fits: dict[str, set[str]] = defaultdict(set)
@@ -511,20 +533,26 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     writer.close()
     quads += count
     results.extend(found)
-    candidates = [(profile, next(iter(persons)), run.person_names[next(iter(persons))].name)
-                  for profile, persons in sorted(fits.items()) if len(persons) == 1]
-    return StreamResult(
-        profiles=[run.profiles[s].model_copy(update={"owner": inferred.get(s, run.profiles[s].owner),
-                                                     "owner_inferred": s in inferred}) for s in sorted(run.profiles)],
-        records=_records_count(profiles), works=works, people=sorted(people + scoped, key=lambda p: p.iri),
-        organizations=orgs, quads=quads, results=_unique(results), warnings=warnings,
-        disagreements=disagreements, unmatched=unmatched,
-        inferred_owners=[(run.iris.profile(s), o) for s, o in sorted(inferred.items())],
-        owner_candidates=candidates, categories=sorted(categories))
-
-
-def _records_count(profiles: Sequence[ProfileSummary]) -> int:
-    return sum(p.record_count for p in profiles)
+    summaries = tuple(run.profiles[s].model_copy(update={"owner": inferred.get(s, run.profiles[s].owner),
+                                                          "owner_inferred": s in inferred}) for s in sorted(run.profiles))
+    disagreements.sort(key=lambda d: (d.work, FIELDS.index(d.field)))
+    unmatched.sort(key=lambda u: (u[0].source, u[0].line))
+    report = ReconciliationReport(
+        disagreements=tuple(disagreements), unmatched_abstracts=tuple(unmatched),
+        person_candidates=tuple(person_candidates(people)),
+        owner_candidates=tuple(
+            OwnerCandidate(profile=run.profiles[s].iri, owner=run.profiles[s].owner, candidate=next(iter(found)),
+                           name=run.person_names[next(iter(found))].name)
+            for s, found in sorted(fits.items()) if len(found) == 1),
+        inferred_owners=tuple((run.iris.profile(s), o) for s, o in sorted(inferred.items())),
+        curation_unused=unused_curation(run.people, people))
+    warnings += [disagreement_warning(d) for d in disagreements]
+    warnings += [unmatched_warning(ref, work) for ref, work in unmatched]
+    warnings += curation_warnings(run.people, report.curation_unused)
+    summary = ExportSummary(base=run.iris.base, profiles=summaries, records=records, works=works,
+                            people=len(people) + len(scoped), organizations=len(orgs), report=report,
+                            warnings=tuple(warnings))
+    return StreamResult(summary=summary, quads=quads, results=_unique(results))
 
 
 def _join_pending(abstracts: dict[int, int]) -> None:
@@ -547,20 +575,21 @@ def _join_pending(abstracts: dict[int, int]) -> None:
             pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _resolve_people(spellings: Counter, scoped: Sequence[Person]) -> list[Person]:
+def _resolve_people(spellings: dict[tuple, tuple[int, tuple]]) -> list[Person]:
     """One person per IRI, as kg.reconcile chooses: the display name with the most
-    diacritics, then the most frequent; the other spellings as alternate names."""
-    by_person: dict[str, Counter] = defaultdict(Counter)
-    for (person, name, given, family), count in spellings.items():
-        by_person[person][(name, given, family)] += count
+    diacritics, then the most frequent, its name parts as first seen; the other
+    spellings as alternate names."""
+    by_person: dict[str, list[tuple]] = defaultdict(list)
+    for (person, name, given, family), (count, where) in spellings.items():
+        by_person[person].append((name, given, family, count, where))
     people = []
     for person in sorted(by_person):
         variants = by_person[person]
         names: Counter = Counter()
-        for (name, _, _), count in variants.items():
+        for name, _, _, count, _ in variants:
             names[name] += count
-        name = _most_common(names.elements(), prefer=_non_ascii)
-        _, given, family = next(v for v in sorted(variants, key=lambda v: (v[1] or "", v[2] or "")) if v[0] == name)
+        name = most_common(names.elements(), prefer=diacritics_first)
+        _, given, family, _, _ = min((v for v in variants if v[0] == name), key=lambda v: v[4])
         people.append(Person(iri=person, name=name, given_name=given, family_name=family,
                              alternate_names=tuple(sorted(set(names) - {name}))))
     return people

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from kg.mapping.terms import iri, rdf_list, text
-from kg.serialize import WRITERS
+from kg.serialize import FORMAT_NAMES, serialize
 from tests.rdfcompare import canonical_triples
 
 FORMAT = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -41,10 +41,10 @@ def expected(value: str) -> set[str]:
 def test_literal_round_trip_in_every_format(value):
     quads = quads_for(value)
     want = expected(value)
-    for name, writer in WRITERS.items():
-        text = writer(quads)
+    for name in FORMAT_NAMES:
+        text = serialize(quads, name)
         got = canonical_triples(ox.parse(text.encode("utf-8"), format=FORMAT[name]))
         assert got == want, name
-    parsed = next(q for q in ox.parse(WRITERS["ntriples"](quads).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    parsed = next(q for q in ox.parse(serialize(quads, "ntriples").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
                   if q.predicate.value == "http://schema.org/name")
     assert parsed.object.value == value

@@ -12,42 +12,42 @@ from collections.abc import Iterator
 from kg import __version__
 from kg.identity import Iris
 from kg.mapping.terms import Term, Triple, dcat, dcterms, integer, iri, kg, prov, rdf, schema, text, void
-from kg.models import KnowledgeGraph
+from kg.models import ExportSummary
 from kg.namespaces import BIBO, DCTERMS, FOAF, KG_NS, PROV, SCHEMA, SKOS
 
 VOCABULARIES = tuple(iri(str(n)) for n in (SCHEMA, BIBO, DCTERMS, FOAF, PROV, SKOS, KG_NS))
 
 
-def _partitions(graph: KnowledgeGraph) -> dict[str, tuple[Term, int]]:
+def _partitions(summary: ExportSummary) -> dict[str, tuple[Term, int]]:
     """Class partitions: local name -> (class, number of entities)."""
     return {
-        "ScholarlyArticle": (schema.ScholarlyArticle, len(graph.works)),
-        "Person": (schema.Person, len(graph.people)),
-        "Organization": (schema.Organization, len(graph.organizations)),
-        "ProfilePage": (schema.ProfilePage, len(graph.profiles)),
-        "SourceRecord": (kg.SourceRecord, sum(len(p.records) for p in graph.profiles)),
+        "ScholarlyArticle": (schema.ScholarlyArticle, summary.works),
+        "Person": (schema.Person, summary.people),
+        "Organization": (schema.Organization, summary.organizations),
+        "ProfilePage": (schema.ProfilePage, len(summary.profiles)),
+        "SourceRecord": (kg.SourceRecord, summary.records),
     }
 
 
-def dataset_to_triples(graph: KnowledgeGraph, triples: int) -> Iterator[Triple]:
+def dataset_to_triples(summary: ExportSummary, triples: int) -> Iterator[Triple]:
     """void:Dataset + dcat:Dataset with its counts, sources and generating activity."""
-    iris = Iris(graph.base)
+    iris = Iris(summary.base)
     d = iri(f"{iris.base}dataset")
     activity = iri(f"{iris.base}dataset/export")
     software = iri(f"{iris.base}software/kg/{__version__}")
-    sources = [iri(iris.source_file(p.source.source)) for p in graph.profiles]
+    sources = [iri(iris.source_file(p.source.source)) for p in summary.profiles]
     yield d, rdf.type, void.Dataset
     yield d, rdf.type, dcat.Dataset
-    yield d, dcterms.title, text(f"Knowledge graph of {len(graph.profiles)} publication profile(s)")
+    yield d, dcterms.title, text(f"Knowledge graph of {len(summary.profiles)} publication profile(s)")
     yield d, dcterms.description, text(
-        f"{len(graph.works)} works, {len(graph.people)} people and {len(graph.organizations)} organisations "
-        f"read from {len(graph.profiles)} profile file(s) by kg {__version__}.")
+        f"{summary.works} works, {summary.people} people and {summary.organizations} organisations "
+        f"read from {len(summary.profiles)} profile file(s) by kg {__version__}.")
     yield d, void.triples, integer(triples)
-    yield d, void.entities, integer(len(graph.works) + len(graph.people) + len(graph.organizations))
+    yield d, void.entities, integer(summary.works + summary.people + summary.organizations)
     yield d, void.uriSpace, text(iris.base)
     for vocabulary in VOCABULARIES:
         yield d, void.vocabulary, vocabulary
-    for name, (cls, count) in _partitions(graph).items():
+    for name, (cls, count) in _partitions(summary).items():
         partition = iri(f"{iris.base}dataset/class/{name}")
         yield d, void.classPartition, partition
         yield partition, void["class"], cls
