@@ -304,18 +304,22 @@ class _Worked:
     first_name_fits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
+def _spilled(path: Path) -> Iterator[tuple]:
+    """Every row appended to a spill file (a sequence of pickled lists)."""
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        while True:
+            try:
+                yield from pickle.load(handle)
+            except EOFError:
+                return
+
+
 def _load_bucket(bucket: int) -> dict[tuple, list[Record]]:
     groups: dict[tuple, list[Record]] = defaultdict(list)
-    path = _run().spill / f"{bucket}.pkl"
-    if path.exists():
-        with path.open("rb") as handle:
-            while True:
-                try:
-                    rows = pickle.load(handle)
-                except EOFError:
-                    break
-                for key, row in rows:
-                    groups[key].append(_record(row))
+    for key, row in _spilled(_run().spill / f"{bucket}.pkl"):
+        groups[key].append(_record(row))
     return groups
 
 
@@ -555,24 +559,25 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     return StreamResult(summary=summary, quads=quads, results=_unique(results))
 
 
-def _join_pending(abstracts: dict[int, int]) -> None:
+def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:
     """Abstract-only records to the bucket of the one titled work with their abstract,
-    else to a work of their own (keyed by the abstract)."""
+    else to a work of their own (keyed by the abstract); a bounded number at a time."""
     run = _run()
     joined: dict[int, list] = defaultdict(list)
-    with (run.spill / "pending.pkl").open("rb") as handle:
-        while True:
-            try:
-                rows = pickle.load(handle)
-            except EOFError:
-                break
-            for abstract, row in rows:
-                title = abstracts.get(abstract, -1)
-                key = ("t", title) if title != -1 else ("u", abstract)
-                joined[key[1] % BUCKETS].append((key, row))
-    for bucket, rows in joined.items():
-        with (run.spill / f"{bucket}.pkl").open("ab") as handle:
-            pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def flush() -> None:
+        for bucket, rows in joined.items():
+            with (run.spill / f"{bucket}.pkl").open("ab") as handle:
+                pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        joined.clear()
+
+    for count, (abstract, row) in enumerate(_spilled(run.spill / "pending.pkl"), 1):
+        title = abstracts.get(abstract, -1)
+        key = ("t", title) if title != -1 else ("u", abstract)
+        joined[key[1] % BUCKETS].append((key, row))
+        if count % flush_every == 0:
+            flush()
+    flush()
 
 
 def _resolve_people(spellings: dict[tuple, tuple[int, tuple]]) -> list[Person]:
