@@ -12,7 +12,7 @@ from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from kg.data import data_file
@@ -97,9 +97,20 @@ def validate_batch(triples: Iterable, shapes: Iterable[str]) -> list[ShapeResult
 
     _, report, _ = pyshacl.validate(
         as_graph(triples), shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True,
-        use_shapes=[SHAPES_NS + name for name in shapes],
+        use_shapes=_with_property_shapes(tuple(shapes)),
     )
     return [_result(report, n) for n in report.subjects(SH.resultSeverity, None)]
+
+
+@cache
+def _with_property_shapes(shapes: tuple[str, ...]) -> list[str]:
+    """The node shapes and their sh:property shapes: pyshacl's use_shapes runs a node
+    shape's property shapes only when they are named too."""
+    names = []
+    for name in shapes:
+        node = URIRef(SHAPES_NS + name)
+        names += [str(node), *sorted(str(p) for p in shapes_graph().objects(node, SH.property))]
+    return names
 
 
 def targeted_shapes() -> set[str]:
