@@ -24,9 +24,10 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -81,6 +82,16 @@ FIELDS = ("title", "abstract", "date", "category", "authors")
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total): called as batches finish."""
+
+
+@contextmanager
+def _timed(clock: Counter, stage: str) -> Iterator[None]:
+    """Add the seconds a block takes to ``clock[stage]`` (per process; summed by the main one)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        clock[stage] += time.perf_counter() - start
 
 
 def _digest(text: str) -> int:
@@ -203,6 +214,7 @@ class _Scanned:
     quads: int = 0
     records: int = 0
     results: list[ShapeResult] = field(default_factory=list)
+    clock: Counter = field(default_factory=Counter)
 
 
 def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
@@ -212,7 +224,8 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
     pending: list = []
     for path, source in files:
         try:
-            profile = read_profile(Path(path), source)
+            with _timed(out.clock, "parse"):
+                profile = read_profile(Path(path), source)
         except InputError as exc:
             out.errors.extend(exc.diagnostics)
             continue
@@ -225,20 +238,25 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
         summary = ProfileSummary(iri=run.iris.profile(source), source=profile.source, layout=profile.layout,
                                  owner=owner, records=profile.records)
         graph = iri(run.iris.file_graph(source))
-        quads.extend((s, p, o, graph) for s, p, o in file_to_triples(summary, run.iris))
+        with _timed(out.clock, "map"):
+            quads.extend((s, p, o, graph) for s, p, o in file_to_triples(summary, run.iris))
         out.profiles.append(summary.model_copy(update={"records": ()}))
         out.records += len(profile.records)
-        for record in profile.records:
-            _index_record(record, out, spill, pending)
+        with _timed(out.clock, "reconcile"):
+            for record in profile.records:
+                _index_record(record, out, spill, pending)
     if out.errors:
         return _Scanned(errors=out.errors)
-    out.spill = {b: pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL) for b, rows in spill.items()}
-    out.pending = pickle.dumps(pending, protocol=pickle.HIGHEST_PROTOCOL)
+    with _timed(out.clock, "reconcile"):
+        out.spill = {b: pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL) for b, rows in spill.items()}
+        out.pending = pickle.dumps(pending, protocol=pickle.HIGHEST_PROTOCOL)
     # The file graphs' own subjects; each profile is validated whole in the tail.
     profile_iris = {iri(p.iri) for p in out.profiles}
     checked = [q for q in quads if q[0] not in profile_iris]
-    out.results = _validate(checked, FILE_SHAPES)
-    out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
+    with _timed(out.clock, "validate"):
+        out.results = _validate(checked, FILE_SHAPES)
+    with _timed(out.clock, "write"):
+        out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
     return out
 
 
@@ -302,6 +320,7 @@ class _Worked:
     common_authors: dict[str, set[str] | None] = field(default_factory=dict)
     """Headerless profiles: the people who authored every work seen (None: a work without)."""
     first_name_fits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    clock: Counter = field(default_factory=Counter)
 
 
 def _spilled(path: Path) -> Iterator[tuple]:
@@ -336,19 +355,22 @@ def _works(buckets: Sequence[int]) -> _Worked:
     run, out = _run(), _Worked()
     reconciled = iri(run.iris.reconciled_graph)
     groups = {}
-    for bucket in buckets:
-        for key, records in _load_bucket(bucket).items():
-            records.sort(key=lambda r: (r.source.source, r.source.line))
-            groups[_group_iri(key, records)] = records
+    with _timed(out.clock, "reconcile"):
+        for bucket in buckets:
+            for key, records in _load_bucket(bucket).items():
+                records.sort(key=lambda r: (r.source.source, r.source.line))
+                groups[_group_iri(key, records)] = records
     quads: list[Quad] = []
     context: list[Triple] = []
     for work_iri in sorted(groups):
         records = groups[work_iri]
-        work, found = reconcile_work(work_iri, records, run.iris, run.people)
+        with _timed(out.clock, "reconcile"):
+            work, found = reconcile_work(work_iri, records, run.iris, run.people)
         out.disagreements.extend(found)
         if work.title is None:
             out.unmatched.extend((r.source, work_iri) for r in records)
-        quads.extend((s, p, o, reconciled) for s, p, o in work_to_triples(work, run.iris))
+        with _timed(out.clock, "map"):
+            quads.extend((s, p, o, reconciled) for s, p, o in work_to_triples(work, run.iris))
         for source in sorted({r.source.source for r in records}):
             profile = run.profiles[source]
             quads.append((iri(profile.iri), schema.hasPart, iri(work_iri), reconciled))
@@ -356,8 +378,10 @@ def _works(buckets: Sequence[int]) -> _Worked:
         out.works += 1
     for source in sorted({s for records in groups.values() for s in (r.source.source for r in records)}):
         context.extend(_profile_header(run.profiles[source]))
-    out.results = _validate(quads, WORK_SHAPES, context)
-    out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
+    with _timed(out.clock, "validate"):
+        out.results = _validate(quads, WORK_SHAPES, context)
+    with _timed(out.clock, "write"):
+        out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
     return out
 
 
@@ -386,10 +410,16 @@ def _profile_header(profile: ProfileSummary) -> list[Triple]:
 
 # ---------------------------------------------------------------- 4. tail
 
-def _tail_people(people: Sequence[Person]) -> tuple[str, int, list[ShapeResult]]:
+def _tail_people(people: Sequence[Person]) -> tuple[str, int, list[ShapeResult], Counter]:
+    clock: Counter = Counter()
     reconciled = iri(_run().iris.reconciled_graph)
-    quads = [(s, p, o, reconciled) for person in people for s, p, o in person_to_triples(person)]
-    return ChunkWriter.chunk(quads, _run().fmt), len(quads), _validate(quads, PEOPLE_SHAPES)
+    with _timed(clock, "map"):
+        quads = [(s, p, o, reconciled) for person in people for s, p, o in person_to_triples(person)]
+    with _timed(clock, "validate"):
+        results = _validate(quads, PEOPLE_SHAPES)
+    with _timed(clock, "write"):
+        text = ChunkWriter.chunk(quads, _run().fmt)
+    return text, len(quads), results, clock
 
 
 def _tail_rest(organizations: Sequence[Organization], codes: Sequence[str],
@@ -423,6 +453,10 @@ class StreamResult:
     summary: ExportSummary
     quads: int
     results: list[ShapeResult]
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per stage (parse, reconcile, map, validate, write), summed over processes."""
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall seconds per phase (scan, resolve, works, tail)."""
 
 
 def _batches(items: Sequence, size: int) -> list[Sequence]:
@@ -452,6 +486,9 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     # 1. scan
     batches = _batches([(str(f), s) for f, s in files], FILES_PER_BATCH)
     errors, warnings, results, profiles, scoped = [], [], [], [], []
+    clock: Counter = Counter()
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
     records = 0
     abstracts: dict[int, int] = {}
     spellings: dict[tuple, tuple[int, tuple]] = {}
@@ -483,11 +520,14 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
                 spellings[key] = (count, where) if seen is None else (seen[0] + count, min(seen[1], where))
             organizations.update(scanned.organizations)
             categories |= scanned.categories
-            writer.write(scanned.text)
+            with _timed(clock, "write"):
+                writer.write(scanned.text)
             quads += scanned.quads
             results.extend(scanned.results)
+            clock.update(scanned.clock)
     if errors:
         raise InputError(errors)
+    phases["scan"] = time.perf_counter() - started
     # 2. resolve
     _join_pending(abstracts)
     del abstracts
@@ -503,6 +543,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     orgs = organizations_from_names(org_names, set(org_names))
     run.organizations = {o.iri for o in orgs}
     run.profiles = {p.source.source: p for p in profiles}
+    phases["resolve"] = time.perf_counter() - started - sum(phases.values())
     # 3. works
     work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, records)))
     disagreements, unmatched, works = [], [], 0
@@ -510,9 +551,11 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     fits: dict[str, set[str]] = defaultdict(set)
     for done, worked in enumerate(_map_batches(_works, work_batches, jobs), 1):
         progress("works", done, len(work_batches))
-        writer.write(worked.text)
+        with _timed(clock, "write"):
+            writer.write(worked.text)
         quads += worked.quads
         works += worked.works
+        clock.update(worked.clock)
         results.extend(worked.results)
         disagreements.extend(worked.disagreements)
         unmatched.extend(worked.unmatched)
@@ -523,17 +566,22 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
                 common[source] = None if persons is None else common[source] & persons  # type: ignore[operator]
         for profile, found in worked.first_name_fits.items():
             fits[profile] |= found
+    phases["works"] = time.perf_counter() - started - sum(phases.values())
     # 4. tail
     inferred = {source: next(iter(persons)) for source, persons in sorted(common.items())
                 if persons is not None and len(persons) == 1}
     person_batches = _batches(sorted(people + scoped, key=lambda p: p.iri), PEOPLE_PER_BATCH)
-    for done, (text, count, found) in enumerate(_map_batches(_tail_people, person_batches, jobs), 1):
+    for done, (text, count, found, spent) in enumerate(_map_batches(_tail_people, person_batches, jobs), 1):
+        clock.update(spent)
         progress("people", done, len(person_batches))
-        writer.write(text)
+        with _timed(clock, "write"):
+            writer.write(text)
         quads += count
         results.extend(found)
-    text, count, found = _tail_rest(orgs, sorted(categories), inferred)
-    writer.write(text)
+    with _timed(clock, "tail"):
+        text, count, found = _tail_rest(orgs, sorted(categories), inferred)
+    with _timed(clock, "write"):
+        writer.write(text)
     writer.close()
     quads += count
     results.extend(found)
@@ -556,7 +604,9 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     summary = ExportSummary(base=run.iris.base, profiles=summaries, records=records, works=works,
                             people=len(people) + len(scoped), organizations=len(orgs), report=report,
                             warnings=tuple(warnings))
-    return StreamResult(summary=summary, quads=quads, results=_unique(results))
+    phases["tail"] = time.perf_counter() - started - sum(phases.values())
+    return StreamResult(summary=summary, quads=quads, results=_unique(results), stage_seconds=dict(clock),
+                        phase_seconds=phases)
 
 
 def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:
