@@ -5,6 +5,7 @@ and the export of a small corpus conforms to the shapes."""
 from __future__ import annotations
 
 import importlib.util
+import io
 import sys
 from pathlib import Path
 
@@ -84,9 +85,9 @@ def test_refuses_a_folder_that_holds_profiles(corpus):
 
 def test_export_of_the_corpus_conforms(corpus):
     folder, _ = corpus
-    result = export([folder], ExportOptions(format="ntriples"))
+    result = export([folder], ExportOptions(format="ntriples"), io.StringIO())
     assert result.report is not None and result.report.conforms, [r.render() for r in result.report.violations][:5]
-    assert len(result.graph.works) == WORKS
-    untitled = sum(w.title is None for w in result.graph.works)
+    assert result.summary.works == WORKS
+    untitled = len({work for _, work in result.summary.report.unmatched_abstracts})
     assert {r.severity for r in result.report.results} <= {"Warning"}
     assert len(result.report.results) == untitled
