@@ -57,6 +57,10 @@ class ExportResult(BaseModel):
     """The export's VoID/DCAT description, in Turtle."""
     report_text: str
     """The reconciliation report, JSON."""
+    stage_seconds: dict[str, float] = {}
+    """Seconds per stage (parse, reconcile, map, validate, write), summed over processes."""
+    phase_seconds: dict[str, float] = {}
+    """Wall seconds per phase of the streaming export (scan, resolve, works, tail)."""
 
 
 def find_profiles(paths: Sequence[Path]) -> list[tuple[Path, str]]:
@@ -110,7 +114,8 @@ def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
                                   results=tuple(result.results))
         if not report.conforms:
             raise NonConformingError.with_report(report)
-    return _result(result.summary, report, result.quads)
+    return _result(result.summary, report, result.quads).model_copy(
+        update={"stage_seconds": result.stage_seconds, "phase_seconds": result.phase_seconds})
 
 
 def build_whole(paths: Sequence[Path], base: str = DEFAULT_BASE,

@@ -1,0 +1,121 @@
+"""The scale benchmark: kg's streaming export against the obvious pipeline and the raw
+N-Triples write, on generated corpora of N works, in one run.
+
+    python benchmarks/run.py [--works 1000 10000 100000] [--jobs 2] [--validate-up-to N]
+                             [--obvious-up-to N] [--out out/bench]
+
+For each N it generates (once, seeded) a corpus in all four layouts
+(``benchmarks/generate_corpus.py``), then runs, each in a fresh process so peaks do not
+mix: the streaming export to Turtle and to N-Quads with full SHACL validation (up to
+``--validate-up-to`` works), the streaming export to N-Quads without validation, the
+obvious pipeline (kg's stages into one rdflib Graph, pyshacl on the whole graph, rdflib's
+Turtle writer; up to ``--obvious-up-to`` works) and the raw N-Triples write of the same
+triples. It prints per stage seconds, works/s, triples/s and peak RSS, and the ratios.
+
+Stage seconds of the streaming export are summed over its processes (parse, reconcile,
+map, validate, write); its wall time is what a user waits. Peak RSS is the main
+process's and, separately, the largest worker's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import multiprocessing
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from benchmarks.baseline import Stage, in_child, obvious_pipeline, raw_ntriples_write, table  # noqa: E402
+from benchmarks.generate_corpus import generate_corpus  # noqa: E402
+
+
+def _rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def streaming_export(corpus: Path, out: Path, fmt: str, validate: bool, jobs: int) -> list[Stage]:
+    """kg export (kg.pipeline.export, what the CLI runs) in this process."""
+    from kg.errors import NonConformingError
+    from kg.pipeline import ExportOptions, export
+
+    name = f"kg stream {fmt}{'' if validate else ' no-validate'} -j{jobs}"
+    options = ExportOptions(format=fmt, validate_shapes=validate, jobs=jobs)
+    started = time.perf_counter()
+    note = ""
+    with open(out / f"stream.{fmt}", "w", encoding="utf-8") as handle:
+        try:
+            result = export([corpus], options, handle)
+            summary, triples = result.summary, result.triples
+            if result.report is not None:
+                note = f"conforms, {len(result.report.results)} warnings"
+        except NonConformingError as error:  # the benchmark still reports the time
+            return [Stage(name, "FAILED: does not conform", time.perf_counter() - started, 0, 0,
+                          _rss_mb(resource.RUSAGE_SELF), str(error.report.violations[:1]))]
+    wall = time.perf_counter() - started
+    stages = [Stage(name, f"{stage} (cpu, all processes)", seconds, summary.works, triples, 0.0)
+              for stage, seconds in result.stage_seconds.items()]
+    stages += [Stage(name, f"phase {phase} (wall)", seconds, summary.works, triples, 0.0)
+               for phase, seconds in result.phase_seconds.items()]
+    stages.append(Stage(name, "TOTAL (wall)", wall, summary.works, triples, _rss_mb(resource.RUSAGE_SELF),
+                        f"{note}; largest worker peak {_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB".strip("; ")))
+    return stages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--works", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--validate-up-to", type=int, default=10000)
+    parser.add_argument("--obvious-up-to", type=int, default=10000)
+    parser.add_argument("--out", type=Path, default=Path("out/bench"))
+    args = parser.parse_args(argv)
+    for works in args.works:
+        corpus = args.out / f"corpus-{works}-{args.seed}"
+        if not corpus.exists():
+            started = time.perf_counter()
+            generate_corpus(works, args.seed, corpus)
+            print(f"generated {corpus} in {time.perf_counter() - started:.1f} s")
+        out = args.out / f"run-{works}"
+        out.mkdir(parents=True, exist_ok=True)
+        stages: list[Stage] = []
+        if works <= args.validate_up_to:
+            stages += in_child(streaming_export, corpus, out, "turtle", True, args.jobs)
+            stages += in_child(streaming_export, corpus, out, "nquads", True, args.jobs)
+        stages += in_child(streaming_export, corpus, out, "nquads", False, args.jobs)
+        if works <= args.obvious_up_to:
+            stages += in_child(obvious_pipeline, corpus, out, True)
+        stages += in_child(raw_ntriples_write, corpus, out)
+        print(f"\n== {works} works ==")
+        print(table(stages))
+        print(_ratios(stages))
+    return 0
+
+
+def _ratios(stages: list[Stage]) -> str:
+    totals: dict[str, float] = {}
+    for s in stages:
+        if s.stage == "TOTAL (wall)":
+            totals[s.pipeline] = s.seconds
+        elif not s.pipeline.startswith("kg stream"):
+            totals[s.pipeline] = totals.get(s.pipeline, 0.0) + s.seconds
+    raw = next((v for k, v in totals.items() if k.startswith("raw")), None)
+    obvious = next((v for k, v in totals.items() if k.startswith("obvious")), None)
+    lines = []
+    for name, seconds in totals.items():
+        parts = [f"{name}: {seconds:.2f} s"]
+        if raw:
+            parts.append(f"{seconds / raw:.1f}x the raw N-Triples write")
+        if obvious and name.startswith("kg stream"):
+            parts.append(f"obvious pipeline / this = {obvious / seconds:.1f}x")
+        lines.append("; ".join(parts))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn", force=True)
+    sys.exit(main())
