@@ -143,7 +143,7 @@ def _result(report: Graph, node) -> ShapeResult:  # noqa: ANN001
     return ShapeResult(
         severity=severity.rsplit("#", 1)[-1],  # type: ignore[arg-type]
         focus=value(SH.focusNode) or "",
-        path=None if path is None else _path_text(report, path),
+        path=None if path is None else str(path) if not isinstance(path, BNode) else _path_text(report, path),
         value=value(SH.value),
         message=value(SH.resultMessage) or "constraint not met",
         shape=value(SH.sourceShape),
@@ -155,9 +155,9 @@ _PATH_SUFFIX = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath:
 
 
 def _path_text(graph: Graph, path) -> str:  # noqa: ANN001
-    """A SHACL property path in SPARQL syntax (``^<p>``, ``<p>/<q>*``): paths that are
-    blank nodes get a fresh label in every report, so their text is what compares
-    (SHACL 2.3.1, property paths)."""
+    """A complex SHACL property path in SPARQL syntax (``^<p>``, ``<p>/(<q>)*``): such
+    paths are blank nodes that get a fresh label in every report, so their text is
+    what compares (SHACL 2.3.1, property paths). A predicate path stays its IRI."""
     if not isinstance(path, BNode):
         return f"<{path}>"
     if (path, RDF.first, None) in graph:
