@@ -8,8 +8,8 @@ abstracts). Same seed, same bytes. Names, titles and organisations are built by
 structure from syllable and word pools (no lists of real people).
 
 Distributions measured from ``examples/profiles`` (5 files, 46 records, 40 works; read
-with kg's own parser, so the counts are what the export sees; ``--measure
-examples/profiles`` prints them again):
+with kg's own parser, so the counts are what the export sees; ``python
+benchmarks/seed_stats.py examples/profiles`` prints them again):
 
 =============================================  =========================================
 what                                            seeds -> generator
@@ -460,56 +460,12 @@ def generate_corpus(works: int, seed: int, out_dir: Path) -> Corpus:
                   people=len(agents))
 
 
-def measure(folder: Path) -> dict[str, object]:
-    """The shares the docstring's table quotes, measured on a folder of real profiles with
-    kg's parser and identity stage."""
-    from collections import Counter
-
-    from kg.identity import build_graph
-    from kg.pipeline import parse_all
-
-    profiles = parse_all([folder])
-    records = [r for p in profiles for r in p.records]
-    authored = [r for r in records if r.authors]
-    mentions = [a for r in records for a in r.authors]
-    graph = build_graph(profiles, "https://example.org/kg/")
-    return {
-        "files by layout": Counter((p.layout.value, p.owner is not None) for p in profiles),
-        "records by layout": Counter(r.layout.value for r in records),
-        "records per file": sorted(len(p.records) for p in profiles),
-        "works": len(graph.works), "untitled works": sum(w.title is None for w in graph.works),
-        "works by number of profiles": Counter(len({s.source for s in w.sources}) for w in graph.works),
-        "author list lengths by layout": sorted((r.layout.value, len(r.authors)) for r in authored),
-        "et al.": f"{sum(r.authors_truncated for r in authored)}/{len(authored)}",
-        "lists with a corporate author": sum(any(a.kind == "organization" for a in r.authors) for r in authored),
-        "listing records with tags": sum(bool(r.organizations) for r in records),
-        "categories": Counter(r.category for r in records if r.category),
-        "code badges": sum(bool(r.code_available) for r in records),
-        "people": len(graph.people),
-        "non-ASCII people": sum(any(ord(c) > 127 for c in p.name) for p in graph.people),
-        "author mentions": len(mentions),
-        "mentions with a particle": sum(bool(a.family_name and " " in a.family_name) for a in mentions),
-        "mentions with an initial": sum(bool(a.given_name and "." in a.given_name) for a in mentions),
-        "one-name mentions": sum(a.kind == "person" and not a.given_name for a in mentions),
-        "abstract words": sorted(len(r.abstract.split()) for r in records if r.abstract),
-        "title words": sorted(len(r.title.split()) for r in records if r.title),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--works", type=int, help="distinct works in the corpus")
+    parser.add_argument("--works", type=int, required=True, help="distinct works in the corpus")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--measure", type=Path, metavar="FOLDER",
-                        help="print the distributions of real profiles in FOLDER instead")
-    parser.add_argument("out_dir", type=Path, nargs="?")
+    parser.add_argument("out_dir", type=Path)
     args = parser.parse_args(argv)
-    if args.measure:
-        for key, value in measure(args.measure).items():
-            print(f"{key}: {value}")
-        return 0
-    if args.works is None or args.out_dir is None:
-        parser.error("--works and OUT_DIR are required")
     try:
         corpus = generate_corpus(args.works, args.seed, args.out_dir)
     except FileExistsError as exc:

@@ -74,8 +74,10 @@ from kg.validate import ShapeResult, validate_batch
 BUCKETS = 256
 """Spill files of records, by work key: a bucket holds ~1/256 of the works."""
 FILES_PER_BATCH = 64
-WORKS_PER_BATCH = 2000
+WORKS_PER_BATCH = 500
 PEOPLE_PER_BATCH = 5000
+VALIDATE_WORKS = 50
+"""Works per pyshacl run within a batch: its time per work grows with the graph's size."""
 
 FIELDS = ("title", "abstract", "date", "category", "authors")
 """The order kg.reconcile reports a work's disagreements in."""
@@ -116,6 +118,7 @@ class _Run:
     organizations: set[str] = field(default_factory=set)
     files: set[Term] = field(default_factory=set)
     file_iris: set[str] = field(default_factory=set)
+    profile_of_iri: dict[Term, ProfileSummary] = field(default_factory=dict)
 
 
 _RUN: _Run | None = None
@@ -361,8 +364,8 @@ def _works(buckets: Sequence[int]) -> _Worked:
                 records.sort(key=lambda r: (r.source.source, r.source.line))
                 groups[_group_iri(key, records)] = records
     quads: list[Quad] = []
-    context: list[Triple] = []
-    for work_iri in sorted(groups):
+    checked_from = 0
+    for count, work_iri in enumerate(sorted(groups), 1):
         records = groups[work_iri]
         with _timed(out.clock, "reconcile"):
             work, found = reconcile_work(work_iri, records, run.iris, run.people)
@@ -376,13 +379,22 @@ def _works(buckets: Sequence[int]) -> _Worked:
             quads.append((iri(profile.iri), schema.hasPart, iri(work_iri), reconciled))
             _note_owner_evidence(profile, work, out)
         out.works += 1
-    for source in sorted({s for records in groups.values() for s in (r.source.source for r in records)}):
-        context.extend(_profile_header(run.profiles[source]))
-    with _timed(out.clock, "validate"):
-        out.results = _validate(quads, WORK_SHAPES, context)
+        if count % VALIDATE_WORKS == 0 or count == len(groups):
+            with _timed(out.clock, "validate"):
+                out.results += _validate_works(quads[checked_from:])
+            checked_from = len(quads)
     with _timed(out.clock, "write"):
         out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
     return out
+
+
+def _validate_works(quads: Sequence[Quad]) -> list[ShapeResult]:
+    """The works' shapes on some works, with the header of every profile listing them
+    (pyshacl's time per work grows with the size of the graph: small batches are faster)."""
+    run = _run()
+    listing = sorted({q[0] for q in quads if q[1] == schema.hasPart})
+    context = [t for p in listing for t in _profile_header(run.profile_of_iri[p])]
+    return _validate(quads, WORK_SHAPES, context)
 
 
 def _note_owner_evidence(profile: ProfileSummary, work: Work, out: _Worked) -> None:
@@ -543,6 +555,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     orgs = organizations_from_names(org_names, set(org_names))
     run.organizations = {o.iri for o in orgs}
     run.profiles = {p.source.source: p for p in profiles}
+    run.profile_of_iri = {iri(p.iri): p for p in profiles}
     phases["resolve"] = time.perf_counter() - started - sum(phases.values())
     # 3. works
     work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, records)))
