@@ -392,6 +392,8 @@ def _validate_works(quads: Sequence[Quad]) -> list[ShapeResult]:
     """The works' shapes on some works, with the header of every profile listing them
     (pyshacl's time per work grows with the size of the graph: small batches are faster)."""
     run = _run()
+    if not run.validate:
+        return []
     listing = sorted({q[0] for q in quads if q[1] == schema.hasPart})
     context = [t for p in listing for t in _profile_header(run.profile_of_iri[p])]
     return _validate(quads, WORK_SHAPES, context)
