@@ -20,7 +20,6 @@ process's and, separately, the largest worker's.
 from __future__ import annotations
 
 import argparse
-import io
 import multiprocessing
 import resource
 import sys

@@ -114,8 +114,7 @@ def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
                                   results=tuple(result.results))
         if not report.conforms:
             raise NonConformingError.with_report(report)
-    return _result(result.summary, report, result.quads).model_copy(
-        update={"stage_seconds": result.stage_seconds, "phase_seconds": result.phase_seconds})
+    return _result(result.summary, report, result.quads, result.stage_seconds, result.phase_seconds)
 
 
 def build_whole(paths: Sequence[Path], base: str = DEFAULT_BASE,
@@ -125,7 +124,9 @@ def build_whole(paths: Sequence[Path], base: str = DEFAULT_BASE,
     return graph, list(graph_to_quads(graph))
 
 
-def _result(summary: ExportSummary, report: ValidationReport | None, triples: int) -> ExportResult:
+def _result(summary: ExportSummary, report: ValidationReport | None, triples: int,
+            stage_seconds: dict[str, float], phase_seconds: dict[str, float]) -> ExportResult:
     description = [(s, p, o, "") for s, p, o in dataset_to_triples(summary, triples)]
-    return ExportResult(summary=summary, report=report, triples=triples,
-                        description=serialize(description, "turtle"), report_text=report_json(summary, triples))
+    return ExportResult(summary=summary, report=report, triples=triples, description=serialize(description, "turtle"),
+                        report_text=report_json(summary, triples), stage_seconds=stage_seconds,
+                        phase_seconds=phase_seconds)

@@ -91,6 +91,12 @@ def curation_warnings(people: People, unused: Sequence[str]) -> list[Diagnostic]
                        message=f"the curation file names {n!r}, whom no input mentions") for n in unused]
 
 
+def untitled_key(record: Record) -> str:
+    """What identifies a work known only by this record: its abstract's key (the record's
+    place where it has no abstract either)."""
+    return text_key(record.abstract or _where(record.source))
+
+
 def group_records(records: Sequence[Record], iris: Iris) -> tuple[dict[str, list[Record]], list[SourceRef]]:
     """Records grouped by the work they describe, and the abstract-only records that
     matched no titled record (each then a work of its own)."""
@@ -104,7 +110,7 @@ def group_records(records: Sequence[Record], iris: Iris) -> tuple[dict[str, list
         if record.title:
             groups[iris.work(text_key(record.title))].append(record)
             continue
-        abstract_key = text_key(record.abstract or _where(record.source))
+        abstract_key = untitled_key(record)
         matches = titled_by_abstract.get(abstract_key, set())
         if len(matches) == 1:
             groups[next(iter(matches))].append(record)
@@ -179,16 +185,27 @@ def reconcile_work(iri: str, records: Sequence[Record], iris: Iris, people: Peop
     return work, [x for x in (t, a, d, c, authors) if x is not None]
 
 
+def person_from_spellings(iri: str, spellings: Sequence[tuple[str, str | None, str | None, int, tuple]]) -> Person:
+    """One person from the spellings seen of it, each (name, given, family, times seen,
+    first place seen): the display name with the most diacritics, then the most
+    frequent; its name parts as first seen; the other spellings as alternate names."""
+    names: Counter = Counter()
+    for name, _, _, count, _ in spellings:
+        names[name] += count
+    name = most_common(names.elements(), prefer=diacritics_first)
+    _, given, family, _, _ = min((v for v in spellings if v[0] == name), key=lambda v: v[4])
+    return Person(iri=iri, name=name, given_name=given, family_name=family,
+                  alternate_names=tuple(sorted(set(names) - {name})))
+
+
 def _people(variants: dict[str, list[Agent]], used: set[str]) -> list[Person]:
-    """One person per IRI: the display name with the most diacritics, then the most
-    frequent; every other spelling seen as an alternate name."""
+    """One person per IRI used, from its agents in the order they were read."""
     people = []
     for iri in sorted(used & variants.keys()):
-        agents = variants[iri]
-        name = most_common((a.name for a in agents), prefer=diacritics_first)
-        model = next(a for a in agents if a.name == name)
-        people.append(Person(iri=iri, name=name, given_name=model.given_name, family_name=model.family_name,
-                             alternate_names=tuple(sorted({a.name for a in agents} - {name}))))
+        seen: dict[tuple, list] = {}
+        for place, agent in enumerate(variants[iri]):
+            seen.setdefault((agent.name, agent.given_name, agent.family_name), [0, place])[0] += 1
+        people.append(person_from_spellings(iri, [(*key, count, (place,)) for key, (count, place) in seen.items()]))
     return people
 
 

@@ -203,7 +203,7 @@ def serialize(quads: Sequence[Quad], fmt: str) -> str:
     return buffer.getvalue()
 
 
-FORMAT_NAMES = ("turtle", "trig", "ntriples", "nquads", "json-ld")
+FORMAT_NAMES = tuple(dict.fromkeys(FORMATS.values()))
 
 
 def _umask() -> int:
@@ -248,8 +248,3 @@ def write_all_atomic(files: dict[Path, str], staged: Sequence[StagedFile] = ()) 
         raise
     for stage in stages:
         stage.commit()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename."""
-    write_all_atomic({path: text})

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import pickle
 import tempfile
 import time
@@ -34,10 +33,11 @@ from typing import IO
 
 from kg.errors import Diagnostic, InputError
 from kg.identity import Iris, People, text_key
+from kg.namespaces import CATEGORY_NS
 from kg.mapping.agent import organization_to_triples, person_to_triples
-from kg.mapping.category import categories_to_triples, category_iri
-from kg.mapping.profile import file_to_triples
-from kg.mapping.terms import Quad, Term, Triple, boolean, foaf, iri, kg, prov, rdf, schema, skos
+from kg.mapping.category import categories_to_triples
+from kg.mapping.profile import file_to_triples, listing_to_triples
+from kg.mapping.terms import Quad, Term, Triple, foaf, iri, kg, prov, rdf, schema, skos
 from kg.mapping.work import work_to_triples
 from kg.models import (
     Agent,
@@ -56,20 +56,20 @@ from kg.models import (
 )
 from kg.parse import read_profile
 from kg.reconcile import (
-    most_common,
-    diacritics_first,
     organizations_from_names,
     curation_warnings,
     disagreement_warning,
     fits_first_name,
     person_candidates,
+    person_from_spellings,
     profile_owner,
     reconcile_work,
     unmatched_warning,
+    untitled_key,
     unused_curation,
 )
 from kg.serialize import ChunkWriter
-from kg.validate import ShapeResult, validate_batch
+from kg.validate import ShapeResult, sorted_results, validate_batch
 
 BUCKETS = 256
 """Spill files of records, by work key: a bucket holds ~1/256 of the works."""
@@ -113,10 +113,9 @@ class _Run:
     validate: bool
     spill: Path
     profiles: dict[str, ProfileSummary] = field(default_factory=dict)
-    persons: set[str] = field(default_factory=set)
     person_names: dict[str, Person] = field(default_factory=dict)
+    """Every person of the export (scoped owners too), by IRI."""
     organizations: set[str] = field(default_factory=set)
-    files: set[Term] = field(default_factory=set)
     file_iris: set[str] = field(default_factory=set)
     profile_of_iri: dict[Term, ProfileSummary] = field(default_factory=dict)
 
@@ -161,13 +160,13 @@ def _context_types(triples: Iterable[Triple], own: set[Term]) -> list[Triple]:
         seen.add(o)
         node = o[1:-1]
         kind = None
-        if node in run.persons:
+        if node in run.person_names:
             kind = "person"
         elif node in run.organizations:
             kind = "organization"
-        elif node.startswith("https://w3id.org/kg/category/"):
+        elif node.startswith(CATEGORY_NS):
             kind = "category"
-        elif o in run.files:
+        elif node in run.file_iris:
             kind = "file"
         elif node.startswith(f"{base}source/") and node.rsplit("/L", 1)[0] in run.file_iris:
             kind = "record"
@@ -283,7 +282,7 @@ def _index_record(record: Record, out: _Scanned, spill: dict[int, list], pending
         if record.abstract:
             out.abstracts.append((_digest(text_key(record.abstract)), title))
     else:
-        pending.append((_digest(text_key(record.abstract or f"{record.source.source}:{record.source.line}")), row))
+        pending.append((_digest(untitled_key(record)), row))
 
 
 def _spelling(out: _Scanned, key: tuple, where: tuple) -> None:
@@ -350,8 +349,7 @@ def _group_iri(key: tuple, records: Sequence[Record]) -> str:
     titled = next((r for r in records if r.title), None)
     if titled is not None:
         return iris.work(text_key(titled.title))  # type: ignore[arg-type]
-    first = records[0]
-    return iris.untitled_work(text_key(first.abstract or f"{first.source.source}:{first.source.line}"))
+    return iris.untitled_work(untitled_key(records[0]))
 
 
 def _works(buckets: Sequence[int]) -> _Worked:
@@ -403,7 +401,7 @@ def _note_owner_evidence(profile: ProfileSummary, work: Work, out: _Worked) -> N
     """What owner inference (headerless profiles) and owner candidates (first-name
     owners) need from a work, so the main process never holds the works."""
     run = _run()
-    persons = {a.agent for a in work.authorships if a.agent in run.persons}
+    persons = {a.agent for a in work.authorships if a.agent in run.person_names}
     if profile.owner is None:
         if profile.source.source not in out.common_authors:
             out.common_authors[profile.source.source] = persons if work.authorships else None
@@ -417,9 +415,9 @@ def _note_owner_evidence(profile: ProfileSummary, work: Work, out: _Worked) -> N
 
 
 def _profile_header(profile: ProfileSummary) -> list[Triple]:
-    """A profile's own triples from its file graph (records aside): the context that lets
-    a batch check the profile whole."""
-    return list(file_to_triples(profile.model_copy(update={"records": ()}), _run().iris))
+    """A profile's own triples from its file graph (the run keeps profiles without their
+    records): the context that lets a batch check the profile whole."""
+    return list(file_to_triples(profile, _run().iris))
 
 
 # ---------------------------------------------------------------- 4. tail
@@ -448,12 +446,10 @@ def _tail_rest(organizations: Sequence[Organization], codes: Sequence[str],
     owners: list[Quad] = []
     headers: list[Quad] = []
     for source, profile in sorted(run.profiles.items()):
-        p = iri(profile.iri)
-        if source in inferred:
-            owners += [(p, schema.about, iri(inferred[source]), reconciled),
-                       (p, schema.mainEntity, iri(inferred[source]), reconciled),
-                       (p, kg.ownerInferred, boolean(True), reconciled)]
-        headers += [(s, p_, o, "") for s, p_, o in _profile_header(profile)]
+        if source in inferred:  # its schema:hasPart links were written with its works
+            owned = profile.model_copy(update={"owner": inferred[source], "owner_inferred": True})
+            owners += [(s, p, o, reconciled) for s, p, o in listing_to_triples(owned)]
+        headers += [(s, p, o, "") for s, p, o in _profile_header(profile)]
     results += _validate(owners + headers, PROFILE_SHAPES)
     return ChunkWriter.chunk(quads + owners, run.fmt), len(quads) + len(owners), results
 
@@ -548,9 +544,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     people = _resolve_people(spellings)
     del spellings
     run.person_names = {p.iri: p for p in people + scoped}
-    run.persons = set(run.person_names)
     run.file_iris = {run.iris.source_file(p.source.source) for p in profiles}
-    run.files = {iri(f) for f in run.file_iris}
     org_names: dict[str, list[str]] = defaultdict(list)
     for (org, name), count in sorted(organizations.items()):
         org_names[org].extend([name] * count)
@@ -646,30 +640,15 @@ def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:
 
 
 def _resolve_people(spellings: dict[tuple, tuple[int, tuple]]) -> list[Person]:
-    """One person per IRI, as kg.reconcile chooses: the display name with the most
-    diacritics, then the most frequent, its name parts as first seen; the other
-    spellings as alternate names."""
+    """One person per IRI, by kg.reconcile's rule, from the spellings counted in the scan."""
     by_person: dict[str, list[tuple]] = defaultdict(list)
     for (person, name, given, family), (count, where) in spellings.items():
         by_person[person].append((name, given, family, count, where))
-    people = []
-    for person in sorted(by_person):
-        variants = by_person[person]
-        names: Counter = Counter()
-        for name, _, _, count, _ in variants:
-            names[name] += count
-        name = most_common(names.elements(), prefer=diacritics_first)
-        _, given, family, _, _ = min((v for v in variants if v[0] == name), key=lambda v: v[4])
-        people.append(Person(iri=person, name=name, given_name=given, family_name=family,
-                             alternate_names=tuple(sorted(set(names) - {name}))))
-    return people
-
+    return [person_from_spellings(person, by_person[person]) for person in sorted(by_person)]
 
 def _unique(results: Iterable[ShapeResult]) -> list[ShapeResult]:
-    """One result per (severity, focus, path, value, message, shape), sorted like a
-    whole-graph run: a node checked in two batches is reported once."""
-    return sorted(set(results), key=lambda r: (r.severity != "Violation", r.focus, r.path or "", r.message,
-                                               r.value or "", r.shape or ""))
+    """A node checked in two batches is reported once, in a whole-graph run's order."""
+    return list(sorted_results(set(results)))
 
 
 __all__ = ["StreamResult", "export_stream"]

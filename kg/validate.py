@@ -165,7 +165,7 @@ def _path_text(graph: Graph, path) -> str:  # noqa: ANN001
     return str(path)
 
 
-def _sorted(results: Iterable[ShapeResult]) -> tuple[ShapeResult, ...]:
+def sorted_results(results: Iterable[ShapeResult]) -> tuple[ShapeResult, ...]:
     return tuple(sorted(results, key=lambda r: (r.severity != "Violation", r.focus, r.path or "", r.shape or "",
                                                 r.message, r.value or "", r.constraint or "")))
 
@@ -176,19 +176,12 @@ def validate_graph(data: Graph | Iterable) -> ValidationReport:
     graph = data if isinstance(data, Graph) else as_graph(data)
     conforms, report = _run_pyshacl(graph)
     results = {_result(report, n) for n in report.subjects(SH.resultSeverity, None)}
-    return ValidationReport(conforms=conforms, results=_sorted(results))
+    return ValidationReport(conforms=conforms, results=sorted_results(results))
 
 
 def as_graph(quads: Iterable) -> Graph:
-    """An rdflib graph of triples or quads of N-Triples terms (kg.mapping.terms), or of
-    rdflib terms."""
-    quads = list(quads)
-    if quads and isinstance(quads[0][0], str) and not isinstance(quads[0][0], (URIRef, BNode)):
-        return Graph().parse(data="".join(f"{q[0]} {q[1]} {q[2]} .\n" for q in quads), format="nt")
-    graph = Graph()
-    for quad in quads:
-        graph.add(tuple(quad[:3]))
-    return graph
+    """An rdflib graph of triples or quads of N-Triples terms (kg.mapping.terms)."""
+    return Graph().parse(data="".join(f"{q[0]} {q[1]} {q[2]} .\n" for q in quads), format="nt")
 
 
 SHAPES_NS = "https://w3id.org/kg/shapes#"

@@ -349,7 +349,6 @@ def test_merged_graph_conforms_and_a_broken_merged_author_list_is_a_violation(tm
     ("https://w3id.org/kg/ns#ownerInferred", '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>', "names it with"),
 ])
 def test_records_and_inferred_owners_break_their_shapes(tmp_path, predicate, value, message):
-    from rdflib import Graph
 
     from kg.validate import validate_graph
 
