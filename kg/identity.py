@@ -25,6 +25,7 @@ FOLDED_LETTERS = str.maketrans({
 """Latin letters that Unicode does not decompose into a base letter and a mark."""
 
 MAX_SLUG = 80
+MEMO_SIZE = 200_000
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -92,8 +93,13 @@ class Iris:
     def untitled_work(self, abstract_key: str) -> str:
         return f"{self.base}work/abstract-{_digest(abstract_key, 16)}"
 
+    @property
+    def person_prefix(self) -> str:
+        """What every person IRI but a profile-scoped owner starts with."""
+        return f"{self.base}person/"
+
     def person(self, key: str) -> str:
-        return f"{self.base}person/{slug(key)}"
+        return f"{self.person_prefix}{slug(key)}"
 
     def organization(self, key: str) -> str:
         return f"{self.base}organization/{slug(key)}"
@@ -154,8 +160,15 @@ class People:
             if iri is None:
                 key = person_key(name)
                 iri = self._by_key.get(key) or self.iris.person(key)
+            if len(self._memo) >= MEMO_SIZE:  # bounded: a long run meets millions of names
+                self._memo.clear()
             self._memo[name] = iri
         return iri
+
+    @property
+    def merged_iris(self) -> set[str]:
+        """People whom the curation file gives spellings of other keys (``[[same]]``)."""
+        return set(self._by_key.values())
 
     def agent(self, agent: Agent) -> str:
         if agent.kind == "organization":

@@ -82,8 +82,10 @@ def unmatched_warning(ref: SourceRef, work: str) -> Diagnostic:
 
 def unused_curation(people: People, persons: Sequence[Person]) -> tuple[str, ...]:
     """Names of the curation file that match no person of the inputs."""
+    if not (names := people.curated_names()):
+        return ()
     seen = {person_key(n) for p in persons for n in (p.name, *p.alternate_names)}
-    return tuple(sorted({n for n in people.curated_names() if person_key(n) not in seen}))
+    return tuple(sorted({n for n in names if person_key(n) not in seen}))
 
 
 def curation_warnings(people: People, unused: Sequence[str]) -> list[Diagnostic]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -31,6 +32,8 @@ FORMATS = {
     ".jsonld": "json-ld", ".json": "json-ld",
 }
 """Output file extension -> format name (``--format`` takes the names)."""
+
+COPY_BUFFER = 1 << 20
 
 OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
 
@@ -188,6 +191,19 @@ class ChunkWriter:
             self.output.write(",\n")
         self.output.write(text)
         self.first = False
+
+    def write_file(self, path: Path) -> None:
+        """Write a chunk kept in a UTF-8 file (bytes copied, never held whole)."""
+        if self.fmt == "json-ld" and not self.first:
+            self.output.write(",\n")
+        self.first = False
+        if hasattr(self.output, "buffer") and self.output.encoding.lower() in ("utf-8", "utf8"):
+            self.output.flush()
+            with path.open("rb") as chunk:
+                shutil.copyfileobj(chunk, self.output.buffer, COPY_BUFFER)
+        else:
+            with path.open(encoding="utf-8", newline="") as chunk:
+                shutil.copyfileobj(chunk, self.output, COPY_BUFFER)
 
     def close(self) -> None:
         if self.fmt == "json-ld":

@@ -24,15 +24,15 @@ import multiprocessing
 import pickle
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from kg.errors import Diagnostic, InputError
-from kg.identity import Iris, People, text_key
+from kg.identity import Iris, People, person_key, text_key
 from kg.namespaces import CATEGORY_NS
 from kg.mapping.agent import organization_to_triples, person_to_triples
 from kg.mapping.category import categories_to_triples
@@ -48,6 +48,7 @@ from kg.models import (
     Organization,
     OwnerCandidate,
     Person,
+    PersonCandidate,
     ProfileSummary,
     ReconciliationReport,
     Record,
@@ -78,6 +79,9 @@ WORKS_PER_BATCH = 500
 PEOPLE_PER_BATCH = 5000
 VALIDATE_WORKS = 50
 """Works per pyshacl run within a batch: its time per work grows with the graph's size."""
+
+IN_FLIGHT = 2
+"""Batches per process submitted ahead of the one the main process waits for."""
 
 FIELDS = ("title", "abstract", "date", "category", "authors")
 """The order kg.reconcile reports a work's disagreements in."""
@@ -111,16 +115,74 @@ class _Run:
     people: People
     fmt: str
     validate: bool
-    spill: Path
+    spill: _Spill
     profiles: dict[str, ProfileSummary] = field(default_factory=dict)
-    person_names: dict[str, Person] = field(default_factory=dict)
-    """Every person of the export (scoped owners too), by IRI."""
+    scoped_owners: dict[str, str] = field(default_factory=dict)
+    """First-name owners (persons scoped to their profile): IRI -> name."""
     organizations: set[str] = field(default_factory=set)
     file_iris: set[str] = field(default_factory=set)
     profile_of_iri: dict[Term, ProfileSummary] = field(default_factory=dict)
+    wanted: set[str] = field(default_factory=set)
+    """People whose display names the report needs (first-name owner candidates)."""
+
+    def is_person(self, node: str) -> bool:
+        """Whether an IRI is one of the export's people: every person IRI a record's
+        author or a profile's owner gets (kg.identity) was counted in the scan."""
+        return node.startswith(self.iris.person_prefix) or node in self.scoped_owners
 
 
 _RUN: _Run | None = None
+
+
+class _Spill:
+    """Append-only spill files (each a sequence of pickled lists of rows), by name:
+    ``w<bucket>`` records by work key, ``pending`` abstract-only records, ``s<bucket>``
+    people's spellings by person IRI, ``c<bucket>`` people by family name. The main
+    process appends; the batches of the next phase read (after :meth:`close`)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._handles: dict[str, IO[bytes]] = {}
+
+    def append(self, name: str, data: bytes) -> None:
+        handle = self._handles.get(name)
+        if handle is None:
+            handle = self._handles[name] = (self.folder / f"{name}.pkl").open("ab")
+        handle.write(data)
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+
+    def chunk(self, text: str) -> Path | None:
+        """A batch's output text in a file of its own, so that it reaches the output
+        without passing through the main process's memory (None: no text)."""
+        if not text:
+            return None
+        handle, name = tempfile.mkstemp(suffix=".part", dir=self.folder)
+        with open(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        return Path(name)
+
+    def rows(self, name: str) -> Iterator:
+        path = self.folder / f"{name}.pkl"
+        if not path.exists():
+            return
+        with path.open("rb") as handle:
+            while True:
+                try:
+                    yield from pickle.load(handle)
+                except EOFError:
+                    return
+
+
+def _pickled(rows: list) -> bytes:
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _bucket(text: str) -> int:
+    return _digest(text) % BUCKETS
 
 
 def _run() -> _Run:
@@ -129,12 +191,20 @@ def _run() -> _Run:
 
 
 def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
-    """``function`` over ``batches`` in order, on ``jobs`` forked processes."""
+    """``function`` over ``batches`` in order, on ``jobs`` forked processes, with at most
+    :data:`IN_FLIGHT` batches a process queued or done but not yet taken (memory stays
+    bounded however far the workers run ahead of the main process)."""
     if jobs <= 1 or len(batches) <= 1:
         yield from map(function, batches)
         return
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        yield from pool.imap(function, batches)
+        queued: deque = deque()
+        for batch in batches:
+            queued.append(pool.apply_async(function, (batch,)))
+            if len(queued) >= IN_FLIGHT * jobs:
+                yield queued.popleft().get()
+        while queued:
+            yield queued.popleft().get()
 
 
 # ---------------------------------------------------------------- validation of a batch
@@ -160,7 +230,7 @@ def _context_types(triples: Iterable[Triple], own: set[Term]) -> list[Triple]:
         seen.add(o)
         node = o[1:-1]
         kind = None
-        if node in run.person_names:
+        if run.is_person(node):
             kind = "person"
         elif node in run.organizations:
             kind = "organization"
@@ -204,15 +274,16 @@ class _Scanned:
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     profiles: list[ProfileSummary] = field(default_factory=list)
-    scoped: list[Person] = field(default_factory=list)
-    spill: dict[int, bytes] = field(default_factory=dict)
-    pending: bytes = b""
+    scoped: dict[str, str] = field(default_factory=dict)
+    spill: dict[str, bytes] = field(default_factory=dict)
+    """Rows for the spill files (:class:`_Spill`), pickled, by file name."""
     abstracts: list[tuple[int, int]] = field(default_factory=list)
-    spellings: dict[tuple, tuple[int, tuple]] = field(default_factory=dict)
-    """(person, name, given, family) -> (times seen, first place seen)."""
+    spellings: int = 0
+    """Spelling rows spilled (each a person's distinct spelling in this batch)."""
     organizations: Counter = field(default_factory=Counter)
     categories: set[str] = field(default_factory=set)
-    text: str = ""
+    chunk: Path | None = None
+    """The batch's output text (:meth:`_Spill.chunk`)."""
     quads: int = 0
     records: int = 0
     results: list[ShapeResult] = field(default_factory=list)
@@ -222,8 +293,8 @@ class _Scanned:
 def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
     run, out = _run(), _Scanned()
     quads: list[Quad] = []
-    spill: dict[int, list] = defaultdict(list)
-    pending: list = []
+    spill: dict[str, list] = defaultdict(list)
+    spellings: dict[tuple, tuple[int, tuple]] = {}
     for path, source in files:
         try:
             with _timed(out.clock, "parse"):
@@ -234,9 +305,10 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
         out.warnings.extend(profile.warnings)
         owner, agent, scoped = profile_owner(profile, run.people)
         if agent is not None:  # counted after every record's authors, as kg.reconcile does
-            _spelling(out, (owner, agent.name, agent.given_name, agent.family_name), (1, source, 0, 0))
-        if scoped is not None:
-            out.scoped.append(scoped)
+            _spelling(spellings, (owner, agent.name, agent.given_name, agent.family_name), (1, source, 0, 0))
+        if scoped is not None:  # a person of one spelling, resolved with the others
+            _spelling(spellings, (scoped.iri, scoped.name, scoped.given_name, None), (1, source, 0, 0))
+            out.scoped[scoped.iri] = scoped.name
         summary = ProfileSummary(iri=run.iris.profile(source), source=profile.source, layout=profile.layout,
                                  owner=owner, records=profile.records)
         graph = iri(run.iris.file_graph(source))
@@ -246,29 +318,31 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
         out.records += len(profile.records)
         with _timed(out.clock, "reconcile"):
             for record in profile.records:
-                _index_record(record, out, spill, pending)
+                _index_record(record, out, spill, spellings)
     if out.errors:
         return _Scanned(errors=out.errors)
     with _timed(out.clock, "reconcile"):
-        out.spill = {b: pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL) for b, rows in spill.items()}
-        out.pending = pickle.dumps(pending, protocol=pickle.HIGHEST_PROTOCOL)
+        for (person, *spelling), (count, where) in spellings.items():
+            spill[f"s{_bucket(person)}"].append(((person, *spelling), count, where))
+        out.spellings = len(spellings)
+        out.spill = {name: _pickled(rows) for name, rows in spill.items()}
     # The file graphs' own subjects; each profile is validated whole in the tail.
     profile_iris = {iri(p.iri) for p in out.profiles}
     checked = [q for q in quads if q[0] not in profile_iris]
     with _timed(out.clock, "validate"):
         out.results = _validate(checked, FILE_SHAPES)
     with _timed(out.clock, "write"):
-        out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
+        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
     return out
 
 
-def _index_record(record: Record, out: _Scanned, spill: dict[int, list], pending: list) -> None:
+def _index_record(record: Record, out: _Scanned, spill: dict[str, list], spellings: dict) -> None:
     people = _run().people
     for position, agent in enumerate(record.authors):
         agent_iri = people.agent(agent)
         if agent.kind == "person":
             where = (0, record.source.source, record.source.line, position)
-            _spelling(out, (agent_iri, agent.name, agent.given_name, agent.family_name), where)
+            _spelling(spellings, (agent_iri, agent.name, agent.given_name, agent.family_name), where)
         else:
             out.organizations[(agent_iri, agent.name)] += 1
     for tag in record.organizations:
@@ -278,17 +352,17 @@ def _index_record(record: Record, out: _Scanned, spill: dict[int, list], pending
     row = _row(record)
     if record.title:
         title = _digest(text_key(record.title))
-        spill[title % BUCKETS].append((("t", title), row))
+        spill[f"w{title % BUCKETS}"].append((("t", title), row))
         if record.abstract:
             out.abstracts.append((_digest(text_key(record.abstract)), title))
     else:
-        pending.append((_digest(untitled_key(record)), row))
+        spill["pending"].append((_digest(untitled_key(record)), row))
 
 
-def _spelling(out: _Scanned, key: tuple, where: tuple) -> None:
-    """Count one spelling of a person and keep where it was first seen."""
-    seen = out.spellings.get(key)
-    out.spellings[key] = (1, where) if seen is None else (seen[0] + 1, min(seen[1], where))
+def _spelling(spellings: dict[tuple, tuple[int, tuple]], key: tuple, where: tuple, count: int = 1) -> None:
+    """Count a spelling of a person, (person, name, given, family), and keep where it was first seen."""
+    seen = spellings.get(key)
+    spellings[key] = (count, where) if seen is None else (seen[0] + count, min(seen[1], where))
 
 
 def _row(record: Record) -> tuple:
@@ -313,7 +387,7 @@ def _record(row: tuple) -> Record:
 
 @dataclass
 class _Worked:
-    text: str = ""
+    chunk: Path | None = None
     quads: int = 0
     works: int = 0
     results: list[ShapeResult] = field(default_factory=list)
@@ -322,24 +396,14 @@ class _Worked:
     common_authors: dict[str, set[str] | None] = field(default_factory=dict)
     """Headerless profiles: the people who authored every work seen (None: a work without)."""
     first_name_fits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """First-name owners' profiles: the people whose spellings contain that name (to be
+    checked against their display names once people are resolved)."""
     clock: Counter = field(default_factory=Counter)
-
-
-def _spilled(path: Path) -> Iterator[tuple]:
-    """Every row appended to a spill file (a sequence of pickled lists)."""
-    if not path.exists():
-        return
-    with path.open("rb") as handle:
-        while True:
-            try:
-                yield from pickle.load(handle)
-            except EOFError:
-                return
 
 
 def _load_bucket(bucket: int) -> dict[tuple, list[Record]]:
     groups: dict[tuple, list[Record]] = defaultdict(list)
-    for key, row in _spilled(_run().spill / f"{bucket}.pkl"):
+    for key, row in _run().spill.rows(f"w{bucket}"):
         groups[key].append(_record(row))
     return groups
 
@@ -375,14 +439,14 @@ def _works(buckets: Sequence[int]) -> _Worked:
         for source in sorted({r.source.source for r in records}):
             profile = run.profiles[source]
             quads.append((iri(profile.iri), schema.hasPart, iri(work_iri), reconciled))
-            _note_owner_evidence(profile, work, out)
+            _note_owner_evidence(profile, work, records, out)
         out.works += 1
         if count % VALIDATE_WORKS == 0 or count == len(groups):
             with _timed(out.clock, "validate"):
                 out.results += _validate_works(quads[checked_from:])
             checked_from = len(quads)
     with _timed(out.clock, "write"):
-        out.text, out.quads = ChunkWriter.chunk(quads, run.fmt), len(quads)
+        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
     return out
 
 
@@ -397,21 +461,28 @@ def _validate_works(quads: Sequence[Quad]) -> list[ShapeResult]:
     return _validate(quads, WORK_SHAPES, context)
 
 
-def _note_owner_evidence(profile: ProfileSummary, work: Work, out: _Worked) -> None:
+def _note_owner_evidence(profile: ProfileSummary, work: Work, records: Sequence[Record], out: _Worked) -> None:
     """What owner inference (headerless profiles) and owner candidates (first-name
     owners) need from a work, so the main process never holds the works."""
     run = _run()
-    persons = {a.agent for a in work.authorships if a.agent in run.person_names}
+    persons = {a.agent for a in work.authorships if run.is_person(a.agent)}
     if profile.owner is None:
         if profile.source.source not in out.common_authors:
             out.common_authors[profile.source.source] = persons if work.authorships else None
         elif (seen := out.common_authors[profile.source.source]) is not None:
             out.common_authors[profile.source.source] = seen & persons if work.authorships else None
-    elif profile.owner == run.iris.scoped_owner(profile.source.source):
-        owner = run.person_names.get(profile.owner)
-        if owner is not None:
-            out.first_name_fits[profile.source.source] |= {
-                p for p in persons if fits_first_name(run.person_names[p], owner.name)}
+    elif profile.owner in run.scoped_owners:
+        out.first_name_fits[profile.source.source] |= persons & _may_fit(run.scoped_owners[profile.owner], records)
+
+
+def _may_fit(first_name: str, records: Sequence[Record]) -> set[str]:
+    """People of these records whose display name may have ``first_name`` among its given
+    names: a display name is one of the person's spellings, which all share the words of
+    its key, except for people a curation file merges."""
+    run, wanted = _run(), text_key(first_name)
+    found = {run.people.agent(a) for r in records for a in r.authors
+             if a.kind == "person" and wanted in person_key(a.name).split()}
+    return found | run.people.merged_iris
 
 
 def _profile_header(profile: ProfileSummary) -> list[Triple]:
@@ -420,18 +491,59 @@ def _profile_header(profile: ProfileSummary) -> list[Triple]:
     return list(file_to_triples(profile, _run().iris))
 
 
-# ---------------------------------------------------------------- 4. tail
+# ---------------------------------------------------------------- 4. people
 
-def _tail_people(people: Sequence[Person]) -> tuple[str, int, list[ShapeResult], Counter]:
-    clock: Counter = Counter()
-    reconciled = iri(_run().iris.reconciled_graph)
-    with _timed(clock, "map"):
+@dataclass
+class _Peopled:
+    chunk: Path | None = None
+    quads: int = 0
+    people: int = 0
+    results: list[ShapeResult] = field(default_factory=list)
+    by_family: dict[str, bytes] = field(default_factory=dict)
+    """People with a family and given name, pickled, by spill file (``c<bucket>``): the
+    candidate search compares only people of one family name."""
+    wanted: list[Person] = field(default_factory=list)
+    curation_unused: set[str] = field(default_factory=set)
+    clock: Counter = field(default_factory=Counter)
+
+
+def _people(buckets: Sequence[int]) -> _Peopled:
+    """The people of some spelling buckets: resolved, mapped, validated, written."""
+    run, out = _run(), _Peopled()
+    with _timed(out.clock, "reconcile"):
+        spellings: dict[tuple, tuple[int, tuple]] = {}
+        for bucket in buckets:
+            for key, count, where in run.spill.rows(f"s{bucket}"):
+                _spelling(spellings, key, where, count)
+        people = _resolve_people(spellings)
+        del spellings
+        by_family: dict[str, list] = defaultdict(list)
+        for person in people:
+            if person.family_name and person.given_name:
+                row = (person.iri, person.name, person.given_name, person.family_name)
+                by_family[f"c{_bucket(text_key(person.family_name))}"].append(row)
+        out.by_family = {name: _pickled(rows) for name, rows in by_family.items()}
+        out.wanted = [p for p in people if p.iri in run.wanted]
+        out.curation_unused = set(unused_curation(run.people, [p for p in people if p.iri not in run.scoped_owners]))
+    out.people = len(people)
+    reconciled = iri(run.iris.reconciled_graph)
+    with _timed(out.clock, "map"):
         quads = [(s, p, o, reconciled) for person in people for s, p, o in person_to_triples(person)]
-    with _timed(clock, "validate"):
-        results = _validate(quads, PEOPLE_SHAPES)
-    with _timed(clock, "write"):
-        text = ChunkWriter.chunk(quads, _run().fmt)
-    return text, len(quads), results, clock
+    with _timed(out.clock, "validate"):
+        out.results = _validate(quads, PEOPLE_SHAPES)
+    with _timed(out.clock, "write"):
+        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
+    return out
+
+
+def _candidates(buckets: Sequence[int]) -> list[PersonCandidate]:
+    """Person candidates among the people of some family-name buckets."""
+    people = sorted((Person.model_construct(iri=i, name=n, given_name=g, family_name=f, alternate_names=())
+                     for b in buckets for i, n, g, f in _run().spill.rows(f"c{b}")), key=lambda p: p.iri)
+    return person_candidates(people)
+
+
+# ---------------------------------------------------------------- 5. tail
 
 
 def _tail_rest(organizations: Sequence[Organization], codes: Sequence[str],
@@ -482,68 +594,79 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
     global _RUN
     progress = progress or (lambda stage, done, total: None)
     iris = Iris(base)
-    with tempfile.TemporaryDirectory(prefix="kg-spill-") as spill:
-        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=Path(spill))
+    with tempfile.TemporaryDirectory(prefix="kg-spill-") as folder:
+        spill = _Spill(Path(folder))
+        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill)
         try:
             return _export(files, output, jobs, progress)
         finally:
+            spill.close()
             _RUN = None
 
 
+@dataclass
+class _Totals:
+    """What the main process adds up over the batches of a run."""
+
+    quads: int = 0
+    records: int = 0
+    spellings: int = 0
+    works: int = 0
+    people: int = 0
+    results: list[ShapeResult] = field(default_factory=list)
+    clock: Counter = field(default_factory=Counter)
+    phases: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    def phase(self, name: str) -> None:
+        """Close phase ``name``: its wall seconds are those since the previous one."""
+        self.phases[name] = time.perf_counter() - self.started - sum(self.phases.values())
+
+
 def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progress: Progress) -> StreamResult:
-    run = _run()
+    run, totals = _run(), _Totals()
     writer = ChunkWriter(output, run.fmt)
+
+    def write(chunk: Path | None, quads: int, results: list[ShapeResult], clock: Counter) -> None:
+        if chunk is not None:
+            with _timed(totals.clock, "write"):
+                writer.write_file(chunk)
+            chunk.unlink()
+        totals.quads += quads
+        totals.results.extend(results)
+        totals.clock.update(clock)
+
     # 1. scan
     batches = _batches([(str(f), s) for f, s in files], FILES_PER_BATCH)
-    errors, warnings, results, profiles, scoped = [], [], [], [], []
-    clock: Counter = Counter()
-    phases: dict[str, float] = {}
-    started = time.perf_counter()
-    records = 0
+    errors, warnings, profiles = [], [], []
     abstracts: dict[int, int] = {}
-    spellings: dict[tuple, tuple[int, tuple]] = {}
     organizations: Counter = Counter()
     categories: set[str] = set()
-    quads = 0
-    with ExitStack() as stack:
-        buckets = {}
-        pending = stack.enter_context((run.spill / "pending.pkl").open("wb"))
-        for done, scanned in enumerate(_map_batches(_scan, batches, jobs), 1):
-            progress("parse", done, len(batches))
-            errors.extend(scanned.errors)
-            if errors:
-                continue  # keep reading: every file's errors are reported
-            warnings.extend(scanned.warnings)
-            profiles.extend(scanned.profiles)
-            scoped.extend(scanned.scoped)
-            records += scanned.records
-            for bucket, data in scanned.spill.items():
-                if bucket not in buckets:
-                    buckets[bucket] = stack.enter_context((run.spill / f"{bucket}.pkl").open("wb"))
-                buckets[bucket].write(data)
-            pending.write(scanned.pending)
-            for abstract, title in scanned.abstracts:
-                if abstracts.setdefault(abstract, title) != title:
-                    abstracts[abstract] = -1  # two titled works share the abstract: no join
-            for key, (count, where) in scanned.spellings.items():
-                seen = spellings.get(key)
-                spellings[key] = (count, where) if seen is None else (seen[0] + count, min(seen[1], where))
-            organizations.update(scanned.organizations)
-            categories |= scanned.categories
-            with _timed(clock, "write"):
-                writer.write(scanned.text)
-            quads += scanned.quads
-            results.extend(scanned.results)
-            clock.update(scanned.clock)
+    for done, scanned in enumerate(_map_batches(_scan, batches, jobs), 1):
+        progress("parse", done, len(batches))
+        errors.extend(scanned.errors)
+        if errors:
+            continue  # keep reading: every file's errors are reported
+        warnings.extend(scanned.warnings)
+        profiles.extend(scanned.profiles)
+        run.scoped_owners.update(scanned.scoped)
+        totals.records += scanned.records
+        totals.spellings += scanned.spellings
+        for name, data in scanned.spill.items():
+            run.spill.append(name, data)
+        for abstract, title in scanned.abstracts:
+            if abstracts.setdefault(abstract, title) != title:
+                abstracts[abstract] = -1  # two titled works share the abstract: no join
+        organizations.update(scanned.organizations)
+        categories |= scanned.categories
+        write(scanned.chunk, scanned.quads, scanned.results, scanned.clock)
     if errors:
         raise InputError(errors)
-    phases["scan"] = time.perf_counter() - started
+    totals.phase("scan")
     # 2. resolve
     _join_pending(abstracts)
     del abstracts
-    people = _resolve_people(spellings)
-    del spellings
-    run.person_names = {p.iri: p for p in people + scoped}
+    run.spill.close()
     run.file_iris = {run.iris.source_file(p.source.source) for p in profiles}
     org_names: dict[str, list[str]] = defaultdict(list)
     for (org, name), count in sorted(organizations.items()):
@@ -552,20 +675,16 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     run.organizations = {o.iri for o in orgs}
     run.profiles = {p.source.source: p for p in profiles}
     run.profile_of_iri = {iri(p.iri): p for p in profiles}
-    phases["resolve"] = time.perf_counter() - started - sum(phases.values())
+    totals.phase("resolve")
     # 3. works
-    work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, records)))
-    disagreements, unmatched, works = [], [], 0
+    work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, totals.records)))
+    disagreements, unmatched = [], []
     common: dict[str, set[str] | None] = {}
     fits: dict[str, set[str]] = defaultdict(set)
     for done, worked in enumerate(_map_batches(_works, work_batches, jobs), 1):
         progress("works", done, len(work_batches))
-        with _timed(clock, "write"):
-            writer.write(worked.text)
-        quads += worked.quads
-        works += worked.works
-        clock.update(worked.clock)
-        results.extend(worked.results)
+        write(worked.chunk, worked.quads, worked.results, worked.clock)
+        totals.works += worked.works
         disagreements.extend(worked.disagreements)
         unmatched.extend(worked.unmatched)
         for source, persons in worked.common_authors.items():
@@ -575,62 +694,69 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
                 common[source] = None if persons is None else common[source] & persons  # type: ignore[operator]
         for profile, found in worked.first_name_fits.items():
             fits[profile] |= found
-    phases["works"] = time.perf_counter() - started - sum(phases.values())
-    # 4. tail
+    totals.phase("works")
+    # 4. people
     inferred = {source: next(iter(persons)) for source, persons in sorted(common.items())
                 if persons is not None and len(persons) == 1}
-    person_batches = _batches(sorted(people + scoped, key=lambda p: p.iri), PEOPLE_PER_BATCH)
-    for done, (text, count, found, spent) in enumerate(_map_batches(_tail_people, person_batches, jobs), 1):
-        clock.update(spent)
+    run.wanted = set().union(*fits.values())
+    wanted: dict[str, Person] = {}
+    unused = set(run.people.curated_names())
+    person_batches = _batches(range(BUCKETS), max(1, BUCKETS * PEOPLE_PER_BATCH // max(1, totals.spellings)))
+    for done, peopled in enumerate(_map_batches(_people, person_batches, jobs), 1):
         progress("people", done, len(person_batches))
-        with _timed(clock, "write"):
-            writer.write(text)
-        quads += count
-        results.extend(found)
-    with _timed(clock, "tail"):
+        write(peopled.chunk, peopled.quads, peopled.results, peopled.clock)
+        totals.people += peopled.people
+        for name, data in peopled.by_family.items():
+            run.spill.append(name, data)
+        wanted.update((p.iri, p) for p in peopled.wanted)
+        unused &= peopled.curation_unused
+    run.spill.close()
+    candidates = sorted((c for found in _map_batches(_candidates, person_batches, jobs) for c in found),
+                        key=lambda c: c.people)
+    totals.phase("people")
+    # 5. tail
+    with _timed(totals.clock, "tail"):
         text, count, found = _tail_rest(orgs, sorted(categories), inferred)
-    with _timed(clock, "write"):
-        writer.write(text)
+    write(run.spill.chunk(text), count, found, Counter())
     writer.close()
-    quads += count
-    results.extend(found)
+    owner_fits = {s: {p for p in found if fits_first_name(wanted[p], run.scoped_owners[run.profiles[s].owner])}
+                  for s, found in sorted(fits.items())}
     summaries = tuple(run.profiles[s].model_copy(update={"owner": inferred.get(s, run.profiles[s].owner),
                                                           "owner_inferred": s in inferred}) for s in sorted(run.profiles))
     disagreements.sort(key=lambda d: (d.work, FIELDS.index(d.field)))
     unmatched.sort(key=lambda u: (u[0].source, u[0].line))
     report = ReconciliationReport(
         disagreements=tuple(disagreements), unmatched_abstracts=tuple(unmatched),
-        person_candidates=tuple(person_candidates(people)),
+        person_candidates=tuple(candidates),
         owner_candidates=tuple(
             OwnerCandidate(profile=run.profiles[s].iri, owner=run.profiles[s].owner, candidate=next(iter(found)),
-                           name=run.person_names[next(iter(found))].name)
-            for s, found in sorted(fits.items()) if len(found) == 1),
+                           name=wanted[next(iter(found))].name)
+            for s, found in owner_fits.items() if len(found) == 1),
         inferred_owners=tuple((run.iris.profile(s), o) for s, o in sorted(inferred.items())),
-        curation_unused=unused_curation(run.people, people))
+        curation_unused=tuple(sorted(unused)))
     warnings += [disagreement_warning(d) for d in disagreements]
     warnings += [unmatched_warning(ref, work) for ref, work in unmatched]
     warnings += curation_warnings(run.people, report.curation_unused)
-    summary = ExportSummary(base=run.iris.base, profiles=summaries, records=records, works=works,
-                            people=len(people) + len(scoped), organizations=len(orgs), report=report,
-                            warnings=tuple(warnings))
-    phases["tail"] = time.perf_counter() - started - sum(phases.values())
-    return StreamResult(summary=summary, quads=quads, results=_unique(results), stage_seconds=dict(clock),
-                        phase_seconds=phases)
+    summary = ExportSummary(base=run.iris.base, profiles=summaries, records=totals.records, works=totals.works,
+                            people=totals.people, organizations=len(orgs), report=report, warnings=tuple(warnings))
+    totals.phase("tail")
+    return StreamResult(summary=summary, quads=totals.quads, results=_unique(totals.results),
+                        stage_seconds=dict(totals.clock), phase_seconds=totals.phases)
 
 
 def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:
     """Abstract-only records to the bucket of the one titled work with their abstract,
     else to a work of their own (keyed by the abstract); a bounded number at a time."""
     run = _run()
+    run.spill.close()
     joined: dict[int, list] = defaultdict(list)
 
     def flush() -> None:
         for bucket, rows in joined.items():
-            with (run.spill / f"{bucket}.pkl").open("ab") as handle:
-                pickle.dump(rows, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            run.spill.append(f"w{bucket}", _pickled(rows))
         joined.clear()
 
-    for count, (abstract, row) in enumerate(_spilled(run.spill / "pending.pkl"), 1):
+    for count, (abstract, row) in enumerate(run.spill.rows("pending"), 1):
         title = abstracts.get(abstract, -1)
         key = ("t", title) if title != -1 else ("u", abstract)
         joined[key[1] % BUCKETS].append((key, row))
@@ -640,11 +766,12 @@ def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:
 
 
 def _resolve_people(spellings: dict[tuple, tuple[int, tuple]]) -> list[Person]:
-    """One person per IRI, by kg.reconcile's rule, from the spellings counted in the scan."""
+    """One person per IRI, by kg.reconcile's rule, from its spellings."""
     by_person: dict[str, list[tuple]] = defaultdict(list)
     for (person, name, given, family), (count, where) in spellings.items():
         by_person[person].append((name, given, family, count, where))
     return [person_from_spellings(person, by_person[person]) for person in sorted(by_person)]
+
 
 def _unique(results: Iterable[ShapeResult]) -> list[ShapeResult]:
     """A node checked in two batches is reported once, in a whole-graph run's order."""

@@ -153,12 +153,9 @@ def test_description_counts_match_the_streamed_export(corpus):
 
 def test_streamed_export_of_a_2k_work_corpus_is_the_whole_built_graph(tmp_path):
     """Isomorphism on a generated corpus in all four layouts (benchmarks/generate_corpus.py)."""
-    import importlib.util
+    from benchmarks.generate_corpus import generate_corpus
 
-    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "benchmarks" / "generate_corpus.py")
-    generator = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(generator)  # type: ignore[union-attr]
-    generator.generate_corpus(2000, 7, tmp_path / "corpus")
+    generate_corpus(2000, 7, tmp_path / "corpus")
     text_, result = streamed(tmp_path / "corpus", validate=False, jobs=2)
     assert result.summary.works == 2000
     assert_same_triples(quads_of(text_), quads_of(whole_nquads(tmp_path / "corpus")))
