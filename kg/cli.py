@@ -14,6 +14,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Iterator
+from itertools import chain
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -28,6 +29,7 @@ from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
 from kg.parse import read_profile
 from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
+from kg.reconcile import report_warnings
 from kg.query import format_result, read_query, read_store, run_query
 from kg.serialize import StagedFile, format_for, write_all_atomic
 from kg.stream import Progress
@@ -146,7 +148,7 @@ def _sidecars(output: str, report: Path | None, description: Path | None) -> tup
 
 
 def _summary(result: ExportResult, output: str, report: Path | None, description: Path | None) -> None:
-    for warning in result.summary.warnings:
+    for warning in chain(result.summary.warnings, report_warnings(result.summary.report)):
         _err(warning.render())
     g, r = result.summary, result.summary.report
     _err(f"exported {len(g.profiles)} profile(s), {g.records} records: "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from enum import Enum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -179,12 +179,25 @@ class OwnerCandidate(_Frozen):
     name: str
 
 
+class UnmatchedAbstract(NamedTuple):
+    """An abstract-only record that matched no titled record, and the untitled work it
+    became (a plain tuple: a large export has hundreds of thousands)."""
+
+    source: str
+    path: str
+    line: int
+    work: str
+
+    @property
+    def ref(self) -> SourceRef:
+        return SourceRef(source=self.source, path=self.path, line=self.line)
+
+
 class ReconciliationReport(_Frozen):
     """What reconciliation decided that a person may want to check (the ``--report`` file)."""
 
     disagreements: tuple[Disagreement, ...] = ()
-    unmatched_abstracts: tuple[tuple[SourceRef, str], ...] = ()
-    """Abstract-only records that matched no titled record, and the untitled work each became."""
+    unmatched_abstracts: tuple[UnmatchedAbstract, ...] = ()
     person_candidates: tuple[PersonCandidate, ...] = ()
     owner_candidates: tuple[OwnerCandidate, ...] = ()
     inferred_owners: tuple[tuple[str, str], ...] = ()
@@ -206,6 +219,8 @@ class ExportSummary(_Frozen):
     organizations: int
     report: ReconciliationReport
     warnings: tuple[Diagnostic, ...] = ()
+    """What the inputs and the curation file warn of; the report's disagreements and
+    unmatched abstracts are warnings too (kg.reconcile.report_warnings)."""
 
 
 class KnowledgeGraph(_Frozen):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import combinations
 
 from kg.errors import Diagnostic
@@ -32,6 +32,7 @@ from kg.models import (
     Record,
     SourceRef,
     SourceValues,
+    UnmatchedAbstract,
     Work,
 )
 from kg.parse.names import person_from_display
@@ -76,8 +77,15 @@ def disagreement_warning(d: Disagreement) -> Diagnostic:
                            f"({d.rule})")
 
 
-def unmatched_warning(ref: SourceRef, work: str) -> Diagnostic:
-    return _warning(ref, f"abstract-only record matches no titled record: {work} has no title")
+def unmatched_warning(unmatched: UnmatchedAbstract) -> Diagnostic:
+    return _warning(unmatched.ref, f"abstract-only record matches no titled record: {unmatched.work} has no title")
+
+
+def report_warnings(report: ReconciliationReport) -> Iterator[Diagnostic]:
+    """The report's disagreements and unmatched abstracts as warnings, one at a time (a
+    large export has hundreds of thousands)."""
+    yield from map(disagreement_warning, report.disagreements)
+    yield from map(unmatched_warning, report.unmatched_abstracts)
 
 
 def unused_curation(people: People, persons: Sequence[Person]) -> tuple[str, ...]:
@@ -325,9 +333,7 @@ def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | Non
         works.append(work)
         disagreements.extend(found)
         work_of.update((r.source, iri) for r in group)
-    unmatched_works = tuple((ref, work_of[ref]) for ref in unmatched)
-    warnings.extend(disagreement_warning(d) for d in disagreements)
-    warnings.extend(unmatched_warning(ref, work) for ref, work in unmatched_works)
+    unmatched_works = tuple(UnmatchedAbstract(ref.source, ref.path, ref.line, work_of[ref]) for ref in unmatched)
 
     variants: dict[str, list[Agent]] = defaultdict(list)
     org_names: dict[str, list[str]] = defaultdict(list)

@@ -27,7 +27,8 @@ def report_data(summary: ExportSummary, triples: int) -> dict:
             {"work": d.work, "field": d.field, "kept": d.kept, "rule": d.rule,
              "values": [{"value": v.value, "sources": [_ref(s) for s in v.sources]} for v in d.values]}
             for d in report.disagreements],
-        "unmatched_abstracts": [{**_ref(ref), "work": work} for ref, work in report.unmatched_abstracts],
+        "unmatched_abstracts": [{"source": u.source, "line": u.line, "work": u.work}
+                                for u in report.unmatched_abstracts],
         "person_candidates": [
             {"people": list(c.people), "names": list(c.names), "reason": c.reason}
             for c in report.person_candidates],

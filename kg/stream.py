@@ -24,6 +24,7 @@ import multiprocessing
 import pickle
 import tempfile
 import time
+from sys import intern
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -53,19 +54,18 @@ from kg.models import (
     ReconciliationReport,
     Record,
     SourceRef,
+    UnmatchedAbstract,
     Work,
 )
 from kg.parse import read_profile
 from kg.reconcile import (
     organizations_from_names,
     curation_warnings,
-    disagreement_warning,
     fits_first_name,
     person_candidates,
     person_from_spellings,
     profile_owner,
     reconcile_work,
-    unmatched_warning,
     untitled_key,
     unused_curation,
 )
@@ -392,7 +392,7 @@ class _Worked:
     works: int = 0
     results: list[ShapeResult] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
-    unmatched: list[tuple[SourceRef, str]] = field(default_factory=list)
+    unmatched: list[UnmatchedAbstract] = field(default_factory=list)
     common_authors: dict[str, set[str] | None] = field(default_factory=dict)
     """Headerless profiles: the people who authored every work seen (None: a work without)."""
     first_name_fits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -433,7 +433,8 @@ def _works(buckets: Sequence[int]) -> _Worked:
             work, found = reconcile_work(work_iri, records, run.iris, run.people)
         out.disagreements.extend(found)
         if work.title is None:
-            out.unmatched.extend((r.source, work_iri) for r in records)
+            out.unmatched.extend(UnmatchedAbstract(r.source.source, r.source.path, r.source.line, work_iri)
+                                 for r in records)
         with _timed(out.clock, "map"):
             quads.extend((s, p, o, reconciled) for s, p, o in work_to_triples(work, run.iris))
         for source in sorted({r.source.source for r in records}):
@@ -686,7 +687,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
         write(worked.chunk, worked.quads, worked.results, worked.clock)
         totals.works += worked.works
         disagreements.extend(worked.disagreements)
-        unmatched.extend(worked.unmatched)
+        unmatched.extend(u._replace(source=intern(u.source), path=intern(u.path)) for u in worked.unmatched)
         for source, persons in worked.common_authors.items():
             if source not in common:
                 common[source] = persons
@@ -721,10 +722,10 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     writer.close()
     owner_fits = {s: {p for p in found if fits_first_name(wanted[p], run.scoped_owners[run.profiles[s].owner])}
                   for s, found in sorted(fits.items())}
-    summaries = tuple(run.profiles[s].model_copy(update={"owner": inferred.get(s, run.profiles[s].owner),
-                                                          "owner_inferred": s in inferred}) for s in sorted(run.profiles))
+    summaries = tuple(run.profiles[s].model_copy(update={"owner": inferred[s], "owner_inferred": True})
+                      if s in inferred else run.profiles[s] for s in sorted(run.profiles))
     disagreements.sort(key=lambda d: (d.work, FIELDS.index(d.field)))
-    unmatched.sort(key=lambda u: (u[0].source, u[0].line))
+    unmatched.sort(key=lambda u: (u.source, u.line))
     report = ReconciliationReport(
         disagreements=tuple(disagreements), unmatched_abstracts=tuple(unmatched),
         person_candidates=tuple(candidates),
@@ -734,8 +735,6 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
             for s, found in owner_fits.items() if len(found) == 1),
         inferred_owners=tuple((run.iris.profile(s), o) for s, o in sorted(inferred.items())),
         curation_unused=tuple(sorted(unused)))
-    warnings += [disagreement_warning(d) for d in disagreements]
-    warnings += [unmatched_warning(ref, work) for ref, work in unmatched]
     warnings += curation_warnings(run.people, report.curation_unused)
     summary = ExportSummary(base=run.iris.base, profiles=summaries, records=totals.records, works=totals.works,
                             people=totals.people, organizations=len(orgs), report=report, warnings=tuple(warnings))

@@ -88,6 +88,6 @@ def test_export_of_the_corpus_conforms(corpus):
     result = export([folder], ExportOptions(format="ntriples"), io.StringIO())
     assert result.report is not None and result.report.conforms, [r.render() for r in result.report.violations][:5]
     assert result.summary.works == WORKS
-    untitled = len({work for _, work in result.summary.report.unmatched_abstracts})
+    untitled = len({u.work for u in result.summary.report.unmatched_abstracts})
     assert {r.severity for r in result.report.results} <= {"Warning"}
     assert len(result.report.results) == untitled

@@ -112,3 +112,17 @@ def test_output_file_mode_follows_umask(tmp_path):
     mask = __import__("os").umask(0)
     __import__("os").umask(mask)
     assert output.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_run_summary_prints_every_disagreement_and_unmatched_abstract_as_a_warning(tmp_path):
+    """The warnings come from the report (one at a time), after the inputs' own."""
+    result = run("export", str(PROFILES), "-o", str(tmp_path / "e.nq"), "--no-validate")
+    report = json.loads((tmp_path / "e.report.json").read_text())
+    lines = result.stderr.splitlines()
+    disagreements = [line for line in lines if "sources disagree on the" in line]
+    unmatched = [line for line in lines if "abstract-only record matches no titled record" in line]
+    assert result.exit_code == 0
+    assert len(disagreements) == len(report["disagreements"]) == 1
+    assert len(unmatched) == len(report["unmatched_abstracts"]) == 20
+    first = report["unmatched_abstracts"][0]
+    assert f"{first['source']}:{first['line']}: warning:" in unmatched[0] and first["work"] in unmatched[0]

@@ -66,7 +66,7 @@ def test_abstract_only_records_join_their_titled_work_and_the_rest_are_reported(
     joined = sorted(f"{r.source[:3]}:{r.line}" for w in seeds.works if w.title for r in w.sources
                     if r.source[:3] in {"001", "002", "003"})
     assert joined == ["001:2", "001:3", "002:1", "003:2", "003:3"]
-    assert where(ref for ref, _ in seeds.report.unmatched_abstracts) == (
+    assert where(u.ref for u in seeds.report.unmatched_abstracts) == (
         [f"001:{n}" for n in range(4, 12)] + [f"002:{n}" for n in range(2, 10)] + [f"003:{n}" for n in range(4, 8)])
     untitled = [w for w in seeds.works if w.title is None]
     assert len(untitled) == 20 and all(w.iri.startswith(f"{B}work/abstract-") for w in untitled)
