@@ -105,7 +105,7 @@ def export_command(
                 handle = staged.handle
             with _progress(enabled=not quiet) as progress:
                 result = export(paths, options, handle, progress)
-            sidecars = {path: text for path, text in ((report, result.report_text),
+            sidecars = {path: content for path, content in ((report, result.write_report),
                                                       (description, result.description)) if path is not None}
             write_all_atomic(sidecars, [staged] if staged else [])
             if output == "-":

@@ -25,7 +25,7 @@ from kg.models import Curation, ExportSummary, KnowledgeGraph, Profile
 from kg.namespaces import DEFAULT_BASE
 from kg.parse import read_profile
 from kg.reconcile import build_graph
-from kg.report import report_json
+from kg.report import write_report
 from kg.serialize import serialize
 from kg.stream import Progress, export_stream
 from kg.validate import ValidationReport
@@ -55,12 +55,14 @@ class ExportResult(BaseModel):
     triples: int
     description: str
     """The export's VoID/DCAT description, in Turtle."""
-    report_text: str
-    """The reconciliation report, JSON."""
     stage_seconds: dict[str, float] = {}
     """Seconds per stage (parse, reconcile, map, validate, write), summed over processes."""
     phase_seconds: dict[str, float] = {}
-    """Wall seconds per phase of the streaming export (scan, resolve, works, tail)."""
+    """Wall seconds per phase of the streaming export (scan, resolve, works, people, tail)."""
+
+    def write_report(self, out: IO[str]) -> None:
+        """The reconciliation report, JSON (kg.report)."""
+        write_report(self.summary, self.triples, out)
 
 
 def find_profiles(paths: Sequence[Path]) -> list[tuple[Path, str]]:
@@ -128,5 +130,5 @@ def _result(summary: ExportSummary, report: ValidationReport | None, triples: in
             stage_seconds: dict[str, float], phase_seconds: dict[str, float]) -> ExportResult:
     description = [(s, p, o, "") for s, p, o in dataset_to_triples(summary, triples)]
     return ExportResult(summary=summary, report=report, triples=triples, description=serialize(description, "turtle"),
-                        report_text=report_json(summary, triples), stage_seconds=stage_seconds,
+                        stage_seconds=stage_seconds,
                         phase_seconds=phase_seconds)

@@ -6,7 +6,10 @@ of the same inputs is the same file wherever it was made.
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 from kg import __version__
 from kg.models import ExportSummary, SourceRef
@@ -18,27 +21,51 @@ def _ref(ref: SourceRef) -> dict:
 
 def report_data(summary: ExportSummary, triples: int) -> dict:
     """The report as plain data (README, "Reports" documents every key)."""
+    return {key: value if isinstance(value, (str, dict)) else list(value)
+            for key, value in _report_items(summary, triples)}
+
+
+def _report_items(summary: ExportSummary, triples: int) -> Iterator[tuple[str, str | dict | Iterable]]:
     report = summary.report
-    return {
-        "kg_version": __version__,
-        "counts": {"profiles": len(summary.profiles), "records": summary.records, "works": summary.works,
-                   "people": summary.people, "organizations": summary.organizations, "triples": triples},
-        "disagreements": [
-            {"work": d.work, "field": d.field, "kept": d.kept, "rule": d.rule,
-             "values": [{"value": v.value, "sources": [_ref(s) for s in v.sources]} for v in d.values]}
-            for d in report.disagreements],
-        "unmatched_abstracts": [{"source": u.source, "line": u.line, "work": u.work}
-                                for u in report.unmatched_abstracts],
-        "person_candidates": [
-            {"people": list(c.people), "names": list(c.names), "reason": c.reason}
-            for c in report.person_candidates],
-        "owner_candidates": [
-            {"profile": c.profile, "owner": c.owner, "candidate": c.candidate, "name": c.name}
-            for c in report.owner_candidates],
-        "inferred_owners": [{"profile": p, "owner": o} for p, o in report.inferred_owners],
-        "curation_unused": list(report.curation_unused),
-    }
+    yield "kg_version", __version__
+    yield "counts", {"profiles": len(summary.profiles), "records": summary.records, "works": summary.works,
+                     "people": summary.people, "organizations": summary.organizations, "triples": triples}
+    yield "disagreements", (
+        {"work": d.work, "field": d.field, "kept": d.kept, "rule": d.rule,
+         "values": [{"value": v.value, "sources": [_ref(s) for s in v.sources]} for v in d.values]}
+        for d in report.disagreements)
+    yield "unmatched_abstracts", ({"source": u.source, "line": u.line, "work": u.work}
+                                  for u in report.unmatched_abstracts)
+    yield "person_candidates", ({"people": list(c.people), "names": list(c.names), "reason": c.reason}
+                                for c in report.person_candidates)
+    yield "owner_candidates", ({"profile": c.profile, "owner": c.owner, "candidate": c.candidate, "name": c.name}
+                               for c in report.owner_candidates)
+    yield "inferred_owners", ({"profile": p, "owner": o} for p, o in report.inferred_owners)
+    yield "curation_unused", iter(report.curation_unused)
+
+
+def write_report(summary: ExportSummary, triples: int, out: IO[str]) -> None:
+    """The report as JSON (indented by 2, as ``json.dumps`` does), written one list item
+    at a time: a large export has hundreds of thousands of unmatched abstracts."""
+    out.write("{")
+    for number, (key, value) in enumerate(_report_items(summary, triples)):
+        out.write(f'{"," if number else ""}\n  {_dumps(key)}: ')
+        if isinstance(value, (str, dict)):
+            out.write(_dumps(value).replace("\n", "\n  "))
+            continue
+        empty = True
+        for item in value:
+            out.write(f'{"[" if empty else ","}\n    ' + _dumps(item).replace("\n", "\n    "))
+            empty = False
+        out.write("[]" if empty else "\n  ]")
+    out.write("\n}\n")
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def report_json(summary: ExportSummary, triples: int) -> str:
-    return json.dumps(report_data(summary, triples), ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()
+    write_report(summary, triples, out)
+    return out.getvalue()

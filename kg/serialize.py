@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import IO
@@ -250,14 +250,17 @@ class StagedFile:
         self.temporary.unlink(missing_ok=True)
 
 
-def write_all_atomic(files: dict[Path, str], staged: Sequence[StagedFile] = ()) -> None:
-    """Write every file whole or none: all to temporary files first (with ``staged``
-    ones already written), then renamed."""
+def write_all_atomic(files: dict[Path, str | Callable[[IO[str]], None]], staged: Sequence[StagedFile] = ()) -> None:
+    """Write every file whole or none (its text, or what a function writes to it): all
+    to temporary files first (with ``staged`` ones already written), then renamed."""
     stages = list(staged)
     try:
-        for path, text in files.items():
+        for path, content in files.items():
             stages.append(StagedFile(path))
-            stages[-1].handle.write(text)
+            if isinstance(content, str):
+                stages[-1].handle.write(content)
+            else:
+                content(stages[-1].handle)
     except BaseException:
         for stage in stages:
             stage.discard()
