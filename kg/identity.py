@@ -48,8 +48,14 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text.translate(FOLDED_LETTERS)).translate(_STRIP_MARKS).casefold()
 
 
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+"""ASCII characters that are not word characters of :data:`_WORD`, to spaces."""
+
+
 def text_key(text: str) -> str:
     """The words of a text, folded, one space apart: what two spellings of it share."""
+    if text.isascii():  # the same words, twice as fast on a long abstract
+        return " ".join(text.lower().translate(_ASCII_NON_WORD).split())
     return " ".join(_WORD.findall(fold(text)))
 
 

@@ -4,15 +4,19 @@ candidates, the curation file, the report and the VoID description."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.curation import read_curation
 from kg.errors import InputError
+from kg.identity import text_key
 from kg.models import Curation
 from kg.pipeline import parse_all
 from kg.reconcile import build_graph
@@ -357,3 +361,13 @@ def test_records_and_inferred_owners_break_their_shapes(tmp_path, predicate, val
     graph.parse(data=f"<{subject}> <{predicate}> {value} .", format="nt")
     report = validate_graph(graph)
     assert {r.focus for r in report.violations if message in r.message} == {subject}
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_text_key_of_ascii_text_is_its_folded_words(text):
+    """text_key's fast path for ASCII gives the regular-expression definition's key."""
+    assert text_key(text) == " ".join(re.findall(r"[^\W_]+", text.casefold()))
+
+
+def test_text_key_folds_case_diacritics_and_punctuation():
+    assert text_key("Mądry, ALEKSANDER — (ed.)") == text_key("madry aleksander ed") == "madry aleksander ed"
