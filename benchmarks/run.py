@@ -2,7 +2,7 @@
 N-Triples write, on generated corpora of N works, in one run.
 
     python benchmarks/run.py [--works 1000 10000 100000] [--jobs 2] [--validate-up-to N]
-                             [--obvious-up-to N] [--out out/bench]
+                             [--obvious-up-to N] [--raw-up-to N] [--out out/bench]
 
 For each N it generates (once, seeded) a corpus in all four layouts
 (``benchmarks/generate_corpus.py``), then runs, each in a fresh process so peaks do not
@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--validate-up-to", type=int, default=10000)
     parser.add_argument("--obvious-up-to", type=int, default=10000)
+    parser.add_argument("--raw-up-to", type=int, default=100000,
+                        help="the raw write holds every triple in memory (3.2 GB at 100k works)")
     parser.add_argument("--out", type=Path, default=Path("out/bench"))
     args = parser.parse_args(argv)
     for works in args.works:
@@ -88,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         stages += in_child(streaming_export, corpus, out, "nquads", False, args.jobs)
         if works <= args.obvious_up_to:
             stages += in_child(obvious_pipeline, corpus, out, True)
-        stages += in_child(raw_ntriples_write, corpus, out)
+        if works <= args.raw_up_to:
+            stages += in_child(raw_ntriples_write, corpus, out)
         print(f"\n== {works} works ==")
         print(table(stages))
         print(_ratios(stages))
