@@ -4,19 +4,24 @@ bounded batches, in parallel on ``jobs`` processes, with the same output bytes f
 
 1. **Scan** (batches of files): parse; map and validate each file's own graph (its
    profile and records as printed) and write it; spill every record to one of
-   :data:`BUCKETS` files on disk, chosen by its work's key; keep only the identity
-   index: which titled work each abstract belongs to, and every person's spellings.
+   :data:`BUCKETS` files on disk, chosen by its work's key, and every spelling of a
+   person to one chosen by the person's IRI; keep only the identity index: which titled
+   work each abstract belongs to, the organisation names, one summary per profile.
 2. **Resolve**: abstract-only records join the bucket of their titled work (or stay
-   works of their own); people and organisations get their display names.
+   works of their own).
 3. **Works** (batches of buckets): reconcile each work from its records, map,
    validate, write.
-4. **Tail**: people, organisations, categories, inferred owners.
+4. **People** (batches of buckets): each person from its spellings, mapped, validated,
+   written; then person candidates, among people of one family name at a time.
+5. **Tail**: organisations, categories, inferred owners, profiles.
+
+Each batch's text goes to a file of its own that the main process copies to the
+output, so no batch's text is ever held by the main process.
 
 Validation of a batch uses the same shapes as a whole-graph run, with the batch's own
 subjects as focus nodes and, as context, the rdf:type triples of the nodes they point
 to (README, "Scale" explains why the verdicts are the same).
 """
-
 from __future__ import annotations
 
 import gc
@@ -78,6 +83,7 @@ BUCKETS = 256
 FILES_PER_BATCH = 64
 WORKS_PER_BATCH = 500
 PEOPLE_PER_BATCH = 5000
+"""Spellings per people batch (about as many people)."""
 VALIDATE_WORKS = 50
 """Works per pyshacl run within a batch: its time per work grows with the graph's size."""
 

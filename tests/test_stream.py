@@ -96,6 +96,18 @@ def test_streamed_report_is_the_whole_built_report(corpus):
     assert [w.render() for w in result.summary.warnings] == [w.render() for w in graph.warnings]
 
 
+def test_small_batches_give_the_same_graph_and_report(corpus, monkeypatch):
+    """Many works, people and candidate batches (as a large export has), on 2 processes:
+    the same graph and report as one batch each, and the same bytes on 1 process."""
+    text_, result = streamed(corpus, jobs=2, validate=False)
+    for name, size in (("FILES_PER_BATCH", 1), ("WORKS_PER_BATCH", 5), ("PEOPLE_PER_BATCH", 10)):
+        monkeypatch.setattr(kg.stream, name, size)
+    small, small_result = streamed(corpus, jobs=2, validate=False)
+    assert_same_triples(quads_of(small), quads_of(text_))
+    assert report_data(small_result.summary, small_result.triples) == report_data(result.summary, result.triples)
+    assert small == streamed(corpus, jobs=1, validate=False)[0]
+
+
 @pytest.mark.parametrize("fmt", ["nquads", "turtle", "trig", "json-ld", "ntriples"])
 def test_same_bytes_for_one_and_two_jobs(corpus, fmt):
     one, _ = streamed(corpus, fmt, jobs=1, validate=False)
