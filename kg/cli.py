@@ -127,14 +127,17 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
-    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn("batches"),
+    rate = TextColumn("{task.fields[rate]}")
+    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn("batches"), rate,
              TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
         tasks: dict[str, int] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
+                tasks[stage] = bar.add_task(stage, total=total, rate="")
             bar.update(tasks[stage], completed=done, total=total)
+            speed = bar.tasks[tasks[stage]].speed
+            bar.update(tasks[stage], rate=f"{speed:.1f}/s" if speed else "")
 
         yield update
 
