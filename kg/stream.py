@@ -84,6 +84,7 @@ FILES_PER_BATCH = 64
 WORKS_PER_BATCH = 500
 PEOPLE_PER_BATCH = 5000
 """Spellings per people batch (about as many people)."""
+PROFILES_PER_BATCH = 500
 VALIDATE_WORKS = 50
 """Works per pyshacl run within a batch: its time per work grows with the graph's size."""
 
@@ -147,6 +148,8 @@ class _Run:
     profile_of_iri: dict[Term, ProfileSummary] = field(default_factory=dict)
     wanted: set[str] = field(default_factory=set)
     """People whose display names the report needs (first-name owner candidates)."""
+    inferred: dict[str, str] = field(default_factory=dict)
+    """Headerless profiles' inferred owners, by source."""
 
     def is_person(self, node: str) -> bool:
         """Whether an IRI is one of the export's people: every person IRI a record's
@@ -291,7 +294,19 @@ def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Tr
 # ---------------------------------------------------------------- 1. scan
 
 @dataclass
-class _Scanned:
+class _Batch:
+    """What every batch gives the main process: its output text, its quads' count, its
+    shape results and the seconds it spent per stage."""
+
+    chunk: Path | None = None
+    """The batch's output text (:meth:`_Spill.chunk`)."""
+    quads: int = 0
+    results: list[ShapeResult] = field(default_factory=list)
+    clock: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class _Scanned(_Batch):
     """What one batch of files gives the main process."""
 
     errors: list[Diagnostic] = field(default_factory=list)
@@ -305,12 +320,7 @@ class _Scanned:
     """Spelling rows spilled (each a person's distinct spelling in this batch)."""
     organizations: Counter = field(default_factory=Counter)
     categories: set[str] = field(default_factory=set)
-    chunk: Path | None = None
-    """The batch's output text (:meth:`_Spill.chunk`)."""
-    quads: int = 0
     records: int = 0
-    results: list[ShapeResult] = field(default_factory=list)
-    clock: Counter = field(default_factory=Counter)
 
 
 def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
@@ -409,11 +419,8 @@ def _record(row: tuple) -> Record:
 # ---------------------------------------------------------------- 3. works
 
 @dataclass
-class _Worked:
-    chunk: Path | None = None
-    quads: int = 0
+class _Worked(_Batch):
     works: int = 0
-    results: list[ShapeResult] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     unmatched: list[UnmatchedAbstract] = field(default_factory=list)
     common_authors: dict[str, set[str] | None] = field(default_factory=dict)
@@ -421,7 +428,6 @@ class _Worked:
     first_name_fits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """First-name owners' profiles: the people whose spellings contain that name (to be
     checked against their display names once people are resolved)."""
-    clock: Counter = field(default_factory=Counter)
 
 
 def _load_bucket(bucket: int) -> dict[tuple, list[Record]]:
@@ -518,17 +524,13 @@ def _profile_header(profile: ProfileSummary) -> list[Triple]:
 # ---------------------------------------------------------------- 4. people
 
 @dataclass
-class _Peopled:
-    chunk: Path | None = None
-    quads: int = 0
+class _Peopled(_Batch):
     people: int = 0
-    results: list[ShapeResult] = field(default_factory=list)
     by_family: dict[str, bytes] = field(default_factory=dict)
     """People with a family and given name, pickled, by spill file (``c<bucket>``): the
     candidate search compares only people of one family name."""
     wanted: list[Person] = field(default_factory=list)
     curation_unused: set[str] = field(default_factory=set)
-    clock: Counter = field(default_factory=Counter)
 
 
 def _people(buckets: Sequence[int]) -> _Peopled:
@@ -570,24 +572,39 @@ def _candidates(buckets: Sequence[int]) -> list[PersonCandidate]:
 # ---------------------------------------------------------------- 5. tail
 
 
-def _tail_rest(organizations: Sequence[Organization], codes: Sequence[str],
-               inferred: dict[str, str]) -> tuple[str, int, list[ShapeResult]]:
-    """Organisations, categories, inferred owners; and every profile checked whole (its
-    file-graph triples as context)."""
-    run = _run()
+def _tail_others(organizations: Sequence[Organization], codes: Sequence[str]) -> _Batch:
+    """Organisations and categories."""
+    run, out = _run(), _Batch()
     reconciled = iri(run.iris.reconciled_graph)
-    quads = [(s, p, o, reconciled) for org in organizations for s, p, o in organization_to_triples(org)]
-    quads += [(s, p, o, reconciled) for s, p, o in categories_to_triples(codes)]
-    results = _validate(quads, OTHER_SHAPES)
+    with _timed(out.clock, "map"):
+        quads = [(s, p, o, reconciled) for org in organizations for s, p, o in organization_to_triples(org)]
+        quads += [(s, p, o, reconciled) for s, p, o in categories_to_triples(codes)]
+    with _timed(out.clock, "validate"):
+        out.results = _validate(quads, OTHER_SHAPES)
+    with _timed(out.clock, "write"):
+        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
+    return out
+
+
+def _tail_profiles(sources: Sequence[str]) -> _Batch:
+    """Some profiles: their inferred owners written, and each profile checked whole (its
+    file-graph triples as context; its schema:hasPart links were written with its works)."""
+    run, out = _run(), _Batch()
+    reconciled = iri(run.iris.reconciled_graph)
     owners: list[Quad] = []
     headers: list[Quad] = []
-    for source, profile in sorted(run.profiles.items()):
-        if source in inferred:  # its schema:hasPart links were written with its works
-            owned = profile.model_copy(update={"owner": inferred[source], "owner_inferred": True})
-            owners += [(s, p, o, reconciled) for s, p, o in listing_to_triples(owned)]
-        headers += [(s, p, o, "") for s, p, o in _profile_header(profile)]
-    results += _validate(owners + headers, PROFILE_SHAPES)
-    return ChunkWriter.chunk(quads + owners, run.fmt), len(quads) + len(owners), results
+    with _timed(out.clock, "map"):
+        for source in sources:
+            profile = run.profiles[source]
+            if source in run.inferred:
+                owned = profile.model_copy(update={"owner": run.inferred[source], "owner_inferred": True})
+                owners += [(s, p, o, reconciled) for s, p, o in listing_to_triples(owned)]
+            headers += [(s, p, o, "") for s, p, o in _profile_header(profile)]
+    with _timed(out.clock, "validate"):
+        out.results = _validate(owners + headers, PROFILE_SHAPES)
+    with _timed(out.clock, "write"):
+        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(owners, run.fmt)), len(owners)
+    return out
 
 
 # ---------------------------------------------------------------- the export
@@ -602,7 +619,7 @@ class StreamResult:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Seconds spent per stage (parse, reconcile, map, validate, write), summed over processes."""
     phase_seconds: dict[str, float] = field(default_factory=dict)
-    """Wall seconds per phase (scan, resolve, works, tail)."""
+    """Wall seconds per phase (scan, resolve, works, people, tail)."""
 
 
 def _batches(items: Sequence, size: int) -> list[Sequence]:
@@ -652,14 +669,14 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     run, totals = _run(), _Totals()
     writer = ChunkWriter(output, run.fmt)
 
-    def write(chunk: Path | None, quads: int, results: list[ShapeResult], clock: Counter) -> None:
-        if chunk is not None:
+    def write(batch: _Batch) -> None:
+        if batch.chunk is not None:
             with _timed(totals.clock, "write"):
-                writer.write_file(chunk)
-            chunk.unlink()
-        totals.quads += quads
-        totals.results.extend(results)
-        totals.clock.update(clock)
+                writer.write_file(batch.chunk)
+            batch.chunk.unlink()
+        totals.quads += batch.quads
+        totals.results.extend(batch.results)
+        totals.clock.update(batch.clock)
 
     # 1. scan
     batches = _batches([(str(f), s) for f, s in files], FILES_PER_BATCH)
@@ -684,7 +701,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
                 abstracts[abstract] = -1  # two titled works share the abstract: no join
         organizations.update(scanned.organizations)
         categories |= scanned.categories
-        write(scanned.chunk, scanned.quads, scanned.results, scanned.clock)
+        write(scanned)
     if errors:
         raise InputError(errors)
     totals.phase("scan")
@@ -708,7 +725,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     fits: dict[str, set[str]] = defaultdict(set)
     for done, worked in enumerate(_map_batches(_works, work_batches, jobs), 1):
         progress("works", done, len(work_batches))
-        write(worked.chunk, worked.quads, worked.results, worked.clock)
+        write(worked)
         totals.works += worked.works
         disagreements.extend(worked.disagreements)
         unmatched.extend(u._replace(source=intern(u.source), path=intern(u.path)) for u in worked.unmatched)
@@ -729,7 +746,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     person_batches = _batches(range(BUCKETS), max(1, BUCKETS * PEOPLE_PER_BATCH // max(1, totals.spellings)))
     for done, peopled in enumerate(_map_batches(_people, person_batches, jobs), 1):
         progress("people", done, len(person_batches))
-        write(peopled.chunk, peopled.quads, peopled.results, peopled.clock)
+        write(peopled)
         totals.people += peopled.people
         for name, data in peopled.by_family.items():
             run.spill.append(name, data)
@@ -740,9 +757,12 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
                         key=lambda c: c.people)
     totals.phase("people")
     # 5. tail
-    with _timed(totals.clock, "tail"):
-        text, count, found = _tail_rest(orgs, sorted(categories), inferred)
-    write(run.spill.chunk(text), count, found, Counter())
+    write(_tail_others(orgs, sorted(categories)))
+    run.inferred = inferred
+    profile_batches = _batches(sorted(run.profiles), PROFILES_PER_BATCH)
+    for done, batch in enumerate(_map_batches(_tail_profiles, profile_batches, jobs), 1):
+        progress("profiles", done, len(profile_batches))
+        write(batch)
     writer.close()
     owner_fits = {s: {p for p in found if fits_first_name(wanted[p], run.scoped_owners[run.profiles[s].owner])}
                   for s, found in sorted(fits.items())}
