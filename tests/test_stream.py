@@ -96,12 +96,17 @@ def test_streamed_report_is_the_whole_built_report(corpus):
     assert [w.render() for w in result.summary.warnings] == [w.render() for w in graph.warnings]
 
 
+def _small_batches(monkeypatch) -> None:
+    for name, size in (("FILES_PER_BATCH", 1), ("WORKS_PER_BATCH", 5), ("PEOPLE_PER_BATCH", 10),
+                       ("PROFILES_PER_BATCH", 2), ("VALIDATE_WORKS", 3)):
+        monkeypatch.setattr(kg.stream, name, size)
+
+
 def test_small_batches_give_the_same_graph_and_report(corpus, monkeypatch):
     """Many works, people and candidate batches (as a large export has), on 2 processes:
     the same graph and report as one batch each, and the same bytes on 1 process."""
     text_, result = streamed(corpus, jobs=2, validate=False)
-    for name, size in (("FILES_PER_BATCH", 1), ("WORKS_PER_BATCH", 5), ("PEOPLE_PER_BATCH", 10)):
-        monkeypatch.setattr(kg.stream, name, size)
+    _small_batches(monkeypatch)
     small, small_result = streamed(corpus, jobs=2, validate=False)
     assert_same_triples(quads_of(small), quads_of(text_))
     assert report_data(small_result.summary, small_result.triples) == report_data(result.summary, result.triples)
@@ -144,7 +149,9 @@ def test_batch_validation_gives_the_whole_graph_verdicts(corpus, monkeypatch):
     monkeypatch.setattr(kg.stream, "work_to_triples", broken)
     _, quads = build_whole([corpus])
     whole = validate_graph(quads)
-    for jobs in (1, 2):
+    for jobs in (1, 2):  # on 2 processes, in small batches of every kind
+        if jobs == 2:
+            _small_batches(monkeypatch)
         _, error = streamed(corpus, jobs=jobs)
         assert error.report is not None, error
         key = lambda r: (r.severity, r.focus, r.path, r.value, r.message, r.shape)  # noqa: E731
