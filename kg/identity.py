@@ -157,6 +157,8 @@ class People:
             target = self.person(names[0])
             for name in names[1:]:
                 self._by_key.setdefault(person_key(name), target)
+        # People whom the curation file gives spellings of other keys ([[same]]).
+        self.merged_iris = frozenset(self._by_key.values())
 
     def person(self, name: str) -> str:
         """The IRI of the person printed as ``name`` (display form ``Given Family``)."""
@@ -171,10 +173,6 @@ class People:
             self._memo[name] = iri
         return iri
 
-    @property
-    def merged_iris(self) -> set[str]:
-        """People whom the curation file gives spellings of other keys (``[[same]]``)."""
-        return set(self._by_key.values())
 
     def agent(self, agent: Agent) -> str:
         if agent.kind == "organization":

@@ -185,18 +185,13 @@ class ChunkWriter:
                            for n in _jsonld_nodes(quads))
 
     def write(self, text: str) -> None:
-        if not text:
-            return
-        if self.fmt == "json-ld" and not self.first:
-            self.output.write(",\n")
-        self.output.write(text)
-        self.first = False
+        if text:
+            self._next_chunk()
+            self.output.write(text)
 
     def write_file(self, path: Path) -> None:
         """Write a chunk kept in a UTF-8 file (bytes copied, never held whole)."""
-        if self.fmt == "json-ld" and not self.first:
-            self.output.write(",\n")
-        self.first = False
+        self._next_chunk()
         if hasattr(self.output, "buffer") and self.output.encoding.lower() in ("utf-8", "utf8"):
             self.output.flush()
             with path.open("rb") as chunk:
@@ -204,6 +199,12 @@ class ChunkWriter:
         else:
             with path.open(encoding="utf-8", newline="") as chunk:
                 shutil.copyfileobj(chunk, self.output, COPY_BUFFER)
+
+    def _next_chunk(self) -> None:
+        """JSON-LD's node objects of two chunks are array items: a comma between them."""
+        if self.fmt == "json-ld" and not self.first:
+            self.output.write(",\n")
+        self.first = False
 
     def close(self) -> None:
         if self.fmt == "json-ld":

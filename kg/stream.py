@@ -304,6 +304,17 @@ class _Batch:
     results: list[ShapeResult] = field(default_factory=list)
     clock: Counter = field(default_factory=Counter)
 
+    def check(self, quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Triple] = ()) -> None:
+        """Add the results of ``shapes`` on ``quads`` (see :func:`_validate`)."""
+        with _timed(self.clock, "validate"):
+            self.results += _validate(quads, shapes, context)
+
+    def emit(self, quads: Sequence[Quad]) -> None:
+        """Make ``quads`` the batch's output (its text in a file of its own)."""
+        run = _run()
+        with _timed(self.clock, "write"):
+            self.chunk, self.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
+
 
 @dataclass
 class _Scanned(_Batch):
@@ -355,17 +366,15 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
     if out.errors:
         return _Scanned(errors=out.errors)
     with _timed(out.clock, "reconcile"):
-        for (person, *spelling), (count, where) in spellings.items():
-            spill[f"s{_bucket(person)}"].append(((person, *spelling), count, where))
+        for key, (count, where) in spellings.items():  # key[0]: the person's IRI
+            spill[f"s{_bucket(key[0])}"].append((key, count, where))
         out.spellings = len(spellings)
         out.spill = {name: _pickled(rows) for name, rows in spill.items()}
     # The file graphs' own subjects; each profile is validated whole in the tail.
     profile_iris = {iri(p.iri) for p in out.profiles}
     checked = [q for q in quads if q[0] not in profile_iris]
-    with _timed(out.clock, "validate"):
-        out.results = _validate(checked, FILE_SHAPES)
-    with _timed(out.clock, "write"):
-        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
+    out.check(checked, FILE_SHAPES)
+    out.emit(quads)
     return out
 
 
@@ -472,23 +481,19 @@ def _works(buckets: Sequence[int]) -> _Worked:
             _note_owner_evidence(profile, work, records, out)
         out.works += 1
         if count % VALIDATE_WORKS == 0 or count == len(groups):
-            with _timed(out.clock, "validate"):
-                out.results += _validate_works(quads[checked_from:])
+            _check_works(quads[checked_from:], out)
             checked_from = len(quads)
-    with _timed(out.clock, "write"):
-        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
+    out.emit(quads)
     return out
 
 
-def _validate_works(quads: Sequence[Quad]) -> list[ShapeResult]:
+def _check_works(quads: Sequence[Quad], out: _Worked) -> None:
     """The works' shapes on some works, with the header of every profile listing them
     (pyshacl's time per work grows with the size of the graph: small batches are faster)."""
     run = _run()
-    if not run.validate:
-        return []
-    listing = sorted({q[0] for q in quads if q[1] == schema.hasPart})
-    context = [t for p in listing for t in _profile_header(run.profile_of_iri[p])]
-    return _validate(quads, WORK_SHAPES, context)
+    if run.validate:
+        listing = sorted({q[0] for q in quads if q[1] == schema.hasPart})
+        out.check(quads, WORK_SHAPES, [t for p in listing for t in _profile_header(run.profile_of_iri[p])])
 
 
 def _note_owner_evidence(profile: ProfileSummary, work: Work, records: Sequence[Record], out: _Worked) -> None:
@@ -555,10 +560,8 @@ def _people(buckets: Sequence[int]) -> _Peopled:
     reconciled = iri(run.iris.reconciled_graph)
     with _timed(out.clock, "map"):
         quads = [(s, p, o, reconciled) for person in people for s, p, o in person_to_triples(person)]
-    with _timed(out.clock, "validate"):
-        out.results = _validate(quads, PEOPLE_SHAPES)
-    with _timed(out.clock, "write"):
-        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
+    out.check(quads, PEOPLE_SHAPES)
+    out.emit(quads)
     return out
 
 
@@ -579,10 +582,8 @@ def _tail_others(organizations: Sequence[Organization], codes: Sequence[str]) ->
     with _timed(out.clock, "map"):
         quads = [(s, p, o, reconciled) for org in organizations for s, p, o in organization_to_triples(org)]
         quads += [(s, p, o, reconciled) for s, p, o in categories_to_triples(codes)]
-    with _timed(out.clock, "validate"):
-        out.results = _validate(quads, OTHER_SHAPES)
-    with _timed(out.clock, "write"):
-        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(quads, run.fmt)), len(quads)
+    out.check(quads, OTHER_SHAPES)
+    out.emit(quads)
     return out
 
 
@@ -600,10 +601,8 @@ def _tail_profiles(sources: Sequence[str]) -> _Batch:
                 owned = profile.model_copy(update={"owner": run.inferred[source], "owner_inferred": True})
                 owners += [(s, p, o, reconciled) for s, p, o in listing_to_triples(owned)]
             headers += [(s, p, o, "") for s, p, o in _profile_header(profile)]
-    with _timed(out.clock, "validate"):
-        out.results = _validate(owners + headers, PROFILE_SHAPES)
-    with _timed(out.clock, "write"):
-        out.chunk, out.quads = run.spill.chunk(ChunkWriter.chunk(owners, run.fmt)), len(owners)
+    out.check(owners + headers, PROFILE_SHAPES)
+    out.emit(owners)
     return out
 
 

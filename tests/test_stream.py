@@ -14,6 +14,7 @@ import pytest
 import kg.mapping
 import kg.stream
 from kg.mapping.terms import text
+from kg.curation import read_curation
 from kg.pipeline import ExportOptions, build_whole, export
 from kg.reconcile import summary_of
 from kg.report import report_data
@@ -178,3 +179,28 @@ def test_streamed_export_of_a_2k_work_corpus_is_the_whole_built_graph(tmp_path):
     text_, result = streamed(tmp_path / "corpus", validate=False, jobs=2)
     assert result.summary.works == 2000
     assert_same_triples(quads_of(text_), quads_of(whole_nquads(tmp_path / "corpus")))
+
+
+def test_a_curated_merge_is_streamed_as_built_whole(tmp_path, monkeypatch):
+    """A first-name owner's candidate whose spelling in the listed work lacks the name
+    ("Anthony Edward Stark") but whose display name has it (merged with "Tony Stark" by
+    the curation file), and an unused curation name: the same report in small batches."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(
+        "LGJan 2, 2024\nAlpha ResultsAnthony Edward Stark, Ana Ruiz\nAlpha abstract.\n"
+        "LGJan 3, 2024\nBeta ResultsTony Stark, Jon Ode\nBeta abstract.\n"
+        "LGJan 4, 2024\nGamma ResultsTony Stark, Kim Tan\nGamma abstract.\n", encoding="utf-8")
+    (inputs / "tony.txt").write_text("Tony\nAbstract: Alpha abstract.\n", encoding="utf-8")
+    toml = tmp_path / "c.toml"
+    toml.write_text('[[same]]\nnames = ["Tony Stark", "Anthony Edward Stark"]\n\n'
+                    '[[same]]\nnames = ["Nobody Here", "Nobody There"]\n', encoding="utf-8")
+    _small_batches(monkeypatch)
+    result = export([inputs], ExportOptions(format="nquads", jobs=2, validate_shapes=False, curation=toml),
+                    io.StringIO())
+    graph, quads = build_whole([inputs], curation=read_curation(toml))
+    got = report_data(result.summary, result.triples)
+    assert got == report_data(summary_of(graph), len(quads))
+    assert [(c["candidate"], c["name"]) for c in got["owner_candidates"]] == [
+        ("https://example.org/kg/person/stark-tony", "Tony Stark")]
+    assert got["curation_unused"] == ["Nobody Here", "Nobody There"]
