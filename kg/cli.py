@@ -264,18 +264,22 @@ def load_command(
     endpoint: Annotated[str, typer.Argument(help="The store's SPARQL Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph). Credentials: KG_STORE_TOKEN (bearer), or KG_STORE_USER and KG_STORE_PASSWORD (basic or digest).")],
     files: Annotated[list[Path], typer.Argument(help="Export files: each named graph of .nq/.trig replaces that graph; .ttl/.nt/.jsonld need --graph.")],
     graph: Annotated[Optional[str], typer.Option("--graph", "-g", help="The graph IRI for triples outside a named graph.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite graphs that another export (or anything but this dataset) wrote; without it, kg load refuses.")] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """Load an export into a triple store, replacing each graph it names (credentials from the environment)."""
+    """Load an export into a triple store, replacing each graph it names (credentials from the environment);
+    refuses to replace a graph another export wrote unless --replace."""
     try:
-        loaded = load_files(files, LoadOptions(endpoint=endpoint, graph=graph), os.environ)
+        loaded = load_files(files, LoadOptions(endpoint=endpoint, graph=graph, replace=replace), os.environ)
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     if not quiet:
         for item in loaded:
-            _err(f"replaced <{item.graph}>: {item.triples} triples")
-        _err(f"loaded {len(loaded)} graph(s), {sum(i.triples for i in loaded)} triples into {endpoint}")
+            _err(f"deleted <{item.graph}>: no longer in the dataset" if item.deleted
+                 else f"replaced <{item.graph}>: {item.triples} triples")
+        written = [i for i in loaded if not i.deleted]
+        _err(f"loaded {len(written)} graph(s), {sum(i.triples for i in written)} triples into {endpoint}")
 
 
 logging.getLogger("kg").addHandler(logging.NullHandler())

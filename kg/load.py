@@ -54,6 +54,8 @@ class LoadOptions(BaseModel):
 
     endpoint: str
     graph: str | None = None
+    replace: bool = False
+    """Replace graphs that another export wrote (kg.ownership); without it, kg load refuses."""
     attempts: int = 3
     backoff_seconds: float = 0.5
     timeout_seconds: float = 300.0
@@ -66,22 +68,31 @@ class LoadedGraph(BaseModel):
 
     graph: str
     triples: int
+    deleted: bool = False
+    """A graph of the dataset that this export no longer has, deleted from the store."""
 
 
 def load_files(paths: Sequence[Path], options: LoadOptions,
                env: Mapping[str, str]) -> list[LoadedGraph]:
-    """Replace, in the store, every graph the files name with the files' triples."""
+    """Replace, in the store, every graph the files name with the files' triples, once
+    sure that no other export wrote them (kg.ownership; or ``options.replace``)."""
+    from kg.ownership import check_overwrites, delete_graph  # it builds on this module's HTTP helpers
+
     endpoint = check_endpoint(options.endpoint)
     graphs = read_graphs(paths, options.graph)
     opener = build_opener(endpoint, env)
     if graphs:
         check_access(opener, endpoint, min(graphs), options)
+    stale = check_overwrites(opener, graphs, options)
     loaded = []
     for graph in sorted(graphs):
         body = ox.serialize(graphs[graph], format=ox.RdfFormat.N_TRIPLES)
         put_graph(opener, endpoint, graph, body, options)
         log.info("replaced <%s> with %d triples", graph, len(graphs[graph]))
         loaded.append(LoadedGraph(graph=graph, triples=len(graphs[graph])))
+    for graph in stale:
+        delete_graph(opener, graph, options)
+        loaded.append(LoadedGraph(graph=graph, triples=0, deleted=True))
     return loaded
 
 
