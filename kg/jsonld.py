@@ -37,7 +37,8 @@ MAX_EXACT_INTEGER = 2**53
 """Beyond it a JSON reader may round a number (JavaScript's doubles): kept as a typed value."""
 _TERM = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _SUFFIX = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*\Z")
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
+_INTEGER = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
+"""The canonical lexical form of xsd:integer (what a JSON number converts back to)."""
 _RDF_FIRST, _RDF_REST, _RDF_NIL = (ox.NamedNode(str(t)) for t in (RDF.first, RDF.rest, RDF.nil))
 _RDF_TYPE, _POSITION = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(KG.position))
 
@@ -106,8 +107,10 @@ class Compactor:
             return {"@value": value, "@language": literal.language}
         if datatype == coerced:
             return value
+        if coerced:  # any plain value would take the key's type (JSON-LD 1.1 API §5.3.2, step 4)
+            return {"@value": value} if datatype == str(XSD.string) else {"@value": value, "@type": self.vocab_relative(datatype)}
         if datatype == str(XSD.string):
-            return {"@value": value} if coerced else value  # a plain string there would take the type
+            return value
         if datatype == str(XSD.integer) and _INTEGER.match(value) and abs(int(value)) < MAX_EXACT_INTEGER:
             return int(value)
         if datatype == str(XSD.boolean) and value in ("true", "false"):
@@ -124,21 +127,34 @@ Subject = ox.NamedNode | ox.BlankNode
 
 
 def _lists(triples: Iterable[ox.Triple]) -> tuple[dict, set]:
-    """Well-formed rdf:List cells: head -> members, and the set of every cell."""
-    first, rest = {}, {}
+    """The rdf:Lists that ``@list`` can say (JSON-LD 1.1 API §8.4): head -> members, and
+    the set of every cell. A list qualifies when one triple points to its head and each
+    cell is a blank node with exactly one rdf:first, one rdf:rest and nothing else,
+    pointed to by nothing but the cell before; other cells are written as nodes."""
+    first: dict = {}
+    rest: dict = {}
+    other: set = set()
+    pointers: dict = defaultdict(int)
     for t in triples:
-        if isinstance(t.subject, ox.BlankNode) and t.predicate == _RDF_FIRST:
+        if isinstance(t.object, ox.BlankNode):
+            pointers[t.object] += 1
+        if t.predicate == _RDF_FIRST and t.subject not in first:
             first[t.subject] = t.object
-        elif isinstance(t.subject, ox.BlankNode) and t.predicate == _RDF_REST:
+        elif t.predicate == _RDF_REST and t.subject not in rest:
             rest[t.subject] = t.object
+        else:
+            other.add(t.subject)
     lists, cells = {}, set()
     for head in set(first) - set(rest.values()):
-        members, cell = [], head
-        while cell != _RDF_NIL and cell in first:
+        members, chain, cell = [], [], head
+        while isinstance(cell, ox.BlankNode) and cell in first and cell in rest and cell not in other:
             members.append(first[cell])
-            cells.add(cell)
-            cell = rest.get(cell, _RDF_NIL)
-        lists[head] = members
+            chain.append(cell)
+            cell = rest[cell]
+        well_formed = cell == _RDF_NIL and pointers[head] == 1 and all(pointers[c] == 1 for c in chain[1:])
+        if well_formed and not set(chain) & set(members):
+            lists[head] = members
+            cells.update(chain)
     return lists, cells
 
 
