@@ -84,7 +84,7 @@ def export_command(
     base: Annotated[Optional[str], typer.Option("--base", help=f"Base IRI of the exported resources (default: {DEFAULT_BASE}).")] = None,
     dataset: Annotated[Optional[str], typer.Option("--dataset", help="The export's name in a store: its graphs are BASE graph/NAME/…, its description BASE dataset/NAME (default: OUTPUT's file name without extension; kg for stdout).")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="The dataset's title (dcterms:title).")] = None,
-    license: Annotated[Optional[str], typer.Option("--license", help="IRI of the dataset's licence (dcterms:license), e.g. https://creativecommons.org/licenses/by/4.0/.")] = None,
+    license_iri: Annotated[Optional[str], typer.Option("--license", help="IRI of the dataset's licence (dcterms:license), e.g. https://creativecommons.org/licenses/by/4.0/.")] = None,
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="Name of the dataset's publisher (dcterms:publisher).")] = None,
     publisher_iri: Annotated[Optional[str], typer.Option("--publisher-iri", help="The publisher's own IRI (default: one under the dataset's).")] = None,
     issued: Annotated[Optional[str], typer.Option("--issued", help="Date of issue, YYYY-MM-DD (dcterms:issued; default: SOURCE_DATE_EPOCH's date, else none).")] = None,
@@ -104,7 +104,7 @@ def export_command(
     staged: StagedFile | None = None
     try:
         chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
-        given = {"base": base, "dataset": dataset, "title": title, "license": license, "publisher": publisher,
+        given = {"base": base, "dataset": dataset, "title": title, "license": license_iri, "publisher": publisher,
                  "publisher-iri": publisher_iri, "issued": issued, "dump-url": dump_url,
                  "sparql-endpoint": sparql_endpoint}
         base, publication = export_settings(given, config, os.environ, output)

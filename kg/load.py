@@ -2,7 +2,8 @@
 Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/).
 
 Each named graph of the files goes to the store as one ``PUT ENDPOINT?graph=IRI``
-(§5.3 HTTP PUT), which replaces the graph. Export IRIs are deterministic, so loading
+(§5.3 HTTP PUT), which replaces the graph, once kg.ownership has checked that no other
+export wrote it (or ``--replace``). Export IRIs are deterministic, so loading
 the same export twice leaves the store with exactly one copy. Triples outside any
 named graph (Turtle, N-Triples, JSON-LD, or the default graph of N-Quads/TriG) go to
 the graph ``--graph`` names. A graph named by several files is sent once, with the
@@ -76,7 +77,7 @@ def load_files(paths: Sequence[Path], options: LoadOptions,
                env: Mapping[str, str]) -> list[LoadedGraph]:
     """Replace, in the store, every graph the files name with the files' triples, once
     sure that no other export wrote them (kg.ownership; or ``options.replace``)."""
-    from kg.ownership import check_overwrites, delete_graph  # it builds on this module's HTTP helpers
+    from kg.ownership import check_overwrites, delete_graph, load_order  # it builds on this module's HTTP helpers
 
     endpoint = check_endpoint(options.endpoint)
     graphs = read_graphs(paths, options.graph)
@@ -85,7 +86,7 @@ def load_files(paths: Sequence[Path], options: LoadOptions,
         check_access(opener, endpoint, min(graphs), options)
     stale = check_overwrites(opener, graphs, options)
     loaded = []
-    for graph in sorted(graphs):
+    for graph in load_order(graphs):
         body = ox.serialize(graphs[graph], format=ox.RdfFormat.N_TRIPLES)
         put_graph(opener, endpoint, graph, body, options)
         log.info("replaced <%s> with %d triples", graph, len(graphs[graph]))

@@ -70,6 +70,14 @@ def _claims(description: str, triples: Iterable[ox.Triple]) -> list[Claim]:
     return [Claim(d, description, frozenset(g), frozenset(sources.get(d, ()))) for d, g in sorted(members.items())]
 
 
+def load_order(graphs: Mapping[str, Sequence[ox.Triple]]) -> list[str]:
+    """The graphs in the order to send them: sorted, each dataset's description last, so
+    that the store's copy names the new sources only once the rest is written (a load cut
+    short is then retried, or refused, as the store's earlier description says)."""
+    descriptions = {claim.description for claim in claims_in(graphs)}
+    return sorted(graphs, key=lambda graph: (graph in descriptions, graph))
+
+
 def check_overwrites(opener: urllib.request.OpenerDirector, graphs: Mapping[str, Sequence[ox.Triple]],
                      options: LoadOptions) -> list[str]:
     """Raise StoreError if loading ``graphs`` would replace what another export wrote
@@ -169,4 +177,4 @@ def delete_graph(opener: urllib.request.OpenerDirector, graph: str, options: Loa
         raise StoreError(describe_failure(exc, options.endpoint, graph)) from None
 
 
-__all__ = ["Claim", "check_overwrites", "claims_in", "delete_graph", "graph_exists", "read_graph"]
+__all__ = ["Claim", "check_overwrites", "claims_in", "delete_graph", "graph_exists", "load_order", "read_graph"]

@@ -108,6 +108,8 @@ def test_the_same_dataset_from_other_files_is_refused_until_replace(store, tmp_p
     assert_store_holds(store, before)  # nothing was written
     replaced = load(store, str(after), "--replace")
     assert replaced.exit_code == 0, replaced.output
+    written = [line for line in replaced.stderr.splitlines() if line.startswith("replaced <")]
+    assert written[-1].startswith(f"replaced <{base}graph/lab/description>"), "the claim changes last"
     assert_store_holds(store, after)
     dropped = f"{base}graph/lab/source/{SEEDS[0].name}"
     assert f"deleted <{dropped}>" in replaced.stderr
