@@ -107,10 +107,10 @@ class Compactor:
             return {"@value": value, "@language": literal.language}
         if datatype == coerced:
             return value
-        if coerced:  # any plain value would take the key's type (JSON-LD 1.1 API §5.3.2, step 4)
-            return {"@value": value} if datatype == str(XSD.string) else {"@value": value, "@type": self.vocab_relative(datatype)}
-        if datatype == str(XSD.string):
-            return value
+        if datatype == str(XSD.string):  # under a typed key, a plain string would take the type
+            return {"@value": value} if coerced else value
+        if coerced:  # so would a number or a boolean (JSON-LD 1.1 API §5.3.2, step 4)
+            return {"@value": value, "@type": self.vocab_relative(datatype)}
         if datatype == str(XSD.integer) and _INTEGER.match(value) and abs(int(value)) < MAX_EXACT_INTEGER:
             return int(value)
         if datatype == str(XSD.boolean) and value in ("true", "false"):

@@ -53,10 +53,11 @@ def dataset_to_triples(summary: ExportSummary, data_triples: int, publication: P
     and these."""
     iris = Iris(summary.base, publication.dataset)
     d = iri(iris.dataset)
+    title = publication.title or f"Knowledge graph of {len(summary.profiles)} publication profile(s)"
     triples = [
         (d, rdf.type, void.Dataset),
         (d, rdf.type, dcat.Dataset),
-        (d, dcterms.title, text(publication.title or f"Knowledge graph of {len(summary.profiles)} publication profile(s)")),
+        (d, dcterms.title, text(title)),
         (d, dcterms.description, text(
             f"{summary.works} works, {summary.people} people and {summary.organizations} organisations "
             f"read from {len(summary.profiles)} profile file(s) by kg {__version__}.")),
