@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import datetime
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from kg.curation import read_toml
 from kg.errors import InputError
 from kg.identity import DATASET_NAME, check_base, slug, text_key
 from kg.namespaces import DEFAULT_BASE, DEFAULT_DATASET
 
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
-_TOML_LINE = re.compile(r"at line (\d+)")
 FORMAT_HINT = 'see README, "Publishing", for the keys of the config file'
 
 
@@ -127,17 +126,7 @@ def check_setting(option: str, value: object, where: tuple[str, int | None] | No
 
 def read_config(path: Path) -> dict[str, Any]:
     """The settings of a config file, checked: field -> value (README, "Publishing")."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except OSError as exc:
-        raise InputError.at(str(path), None, f"cannot read the config file: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.at(str(path), None, f"the config file is not UTF-8 text: {exc.reason}") from None
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        line = int(found.group(1)) if found else (len(text.splitlines()) or None)
-        raise InputError.at(str(path), line, f"not valid TOML: {exc}", FORMAT_HINT) from None
+    text, data = read_toml(path, "config file", FORMAT_HINT)
     settings = {}
     for key, value in data.items():
         where = (str(path), _key_line(text, key))
