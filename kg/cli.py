@@ -29,6 +29,7 @@ from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
 from kg.parse import read_profile
 from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
+from kg.publication import export_settings
 from kg.reconcile import report_warnings
 from kg.query import format_result, read_query, read_store, run_query
 from kg.serialize import StagedFile, format_for, write_all_atomic
@@ -80,7 +81,16 @@ def export_command(
     paths: Annotated[list[Path], typer.Argument(help="Profile files or folders of *.txt profiles.")],
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="turtle, json-ld, ntriples, nquads or trig (default: from the output file's extension).")] = None,
-    base: Annotated[str, typer.Option("--base", help="Base IRI of the exported resources.")] = DEFAULT_BASE,
+    base: Annotated[Optional[str], typer.Option("--base", help=f"Base IRI of the exported resources (default: {DEFAULT_BASE}).")] = None,
+    dataset: Annotated[Optional[str], typer.Option("--dataset", help="The export's name in a store: its graphs are BASE graph/NAME/…, its description BASE dataset/NAME (default: OUTPUT's file name without extension; kg for stdout).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="The dataset's title (dcterms:title).")] = None,
+    license_iri: Annotated[Optional[str], typer.Option("--license", help="IRI of the dataset's licence (dcterms:license), e.g. https://creativecommons.org/licenses/by/4.0/.")] = None,
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="Name of the dataset's publisher (dcterms:publisher).")] = None,
+    publisher_iri: Annotated[Optional[str], typer.Option("--publisher-iri", help="The publisher's own IRI (default: one under the dataset's).")] = None,
+    issued: Annotated[Optional[str], typer.Option("--issued", help="Date of issue, YYYY-MM-DD (dcterms:issued; default: SOURCE_DATE_EPOCH's date, else none).")] = None,
+    dump_url: Annotated[Optional[list[str]], typer.Option("--dump-url", help="URL the export can be downloaded from (void:dataDump); repeatable.")] = None,
+    sparql_endpoint: Annotated[Optional[str], typer.Option("--sparql-endpoint", help="URL of a SPARQL endpoint serving the dataset (void:sparqlEndpoint).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="TOML file of these settings (keys: the options' names); options win over it.")] = None,
     curation: Annotated[Optional[Path], typer.Option("--curation", help="Curation file (TOML): same / different person, profile owners.")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Reconciliation report (JSON); default: OUTPUT's name + .report.json.")] = None,
     description: Annotated[Optional[Path], typer.Option("--void", help="VoID/DCAT description (Turtle); default: OUTPUT's name + .void.ttl.")] = None,
@@ -94,8 +104,12 @@ def export_command(
     staged: StagedFile | None = None
     try:
         chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
+        given = {"base": base, "dataset": dataset, "title": title, "license": license_iri, "publisher": publisher,
+                 "publisher-iri": publisher_iri, "issued": issued, "dump-url": dump_url,
+                 "sparql-endpoint": sparql_endpoint}
+        base, publication = export_settings(given, config, os.environ, output)
         options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation,
-                                jobs=jobs or os.cpu_count() or 1)
+                                jobs=jobs or os.cpu_count() or 1, publication=publication)
         report, description = _sidecars(output, report, description)
         with ExitStack() as stack:
             if output == "-":  # stdout gets the document once it is whole and valid
@@ -250,18 +264,22 @@ def load_command(
     endpoint: Annotated[str, typer.Argument(help="The store's SPARQL Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph). Credentials: KG_STORE_TOKEN (bearer), or KG_STORE_USER and KG_STORE_PASSWORD (basic or digest).")],
     files: Annotated[list[Path], typer.Argument(help="Export files: each named graph of .nq/.trig replaces that graph; .ttl/.nt/.jsonld need --graph.")],
     graph: Annotated[Optional[str], typer.Option("--graph", "-g", help="The graph IRI for triples outside a named graph.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite graphs that another export (or anything but this dataset) wrote; without it, kg load refuses.")] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """Load an export into a triple store, replacing each graph it names (credentials from the environment)."""
+    """Load an export into a triple store, replacing each graph it names (credentials from the environment);
+    refuses to replace a graph another export wrote unless --replace."""
     try:
-        loaded = load_files(files, LoadOptions(endpoint=endpoint, graph=graph), os.environ)
+        loaded = load_files(files, LoadOptions(endpoint=endpoint, graph=graph, replace=replace), os.environ)
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     if not quiet:
         for item in loaded:
-            _err(f"replaced <{item.graph}>: {item.triples} triples")
-        _err(f"loaded {len(loaded)} graph(s), {sum(i.triples for i in loaded)} triples into {endpoint}")
+            _err(f"deleted <{item.graph}>: no longer in the dataset" if item.deleted
+                 else f"replaced <{item.graph}>: {item.triples} triples")
+        written = [i for i in loaded if not i.deleted]
+        _err(f"loaded {len(written)} graph(s), {sum(i.triples for i in written)} triples into {endpoint}")
 
 
 logging.getLogger("kg").addHandler(logging.NullHandler())

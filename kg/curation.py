@@ -49,20 +49,25 @@ def _names(entry: dict, where: tuple[str, int | None], table: str) -> tuple[str,
     return tuple(display_name(n) for n in names)
 
 
-def read_curation(path: Path) -> Curation:
-    """The decisions of a curation file, or an InputError naming the file and line."""
+def read_toml(path: Path, kind: str, hint: str) -> tuple[str, dict]:
+    """The text and data of a TOML file (a ``kind`` such as "curation file"), or an
+    InputError naming the file and, for bad TOML, the line."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except OSError as exc:
-        raise InputError.at(str(path), None, f"cannot read the curation file: {exc.strerror}") from None
+        raise InputError.at(str(path), None, f"cannot read the {kind}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
-        raise InputError.at(str(path), None, f"the curation file is not UTF-8 text: {exc.reason}") from None
+        raise InputError.at(str(path), None, f"the {kind} is not UTF-8 text: {exc.reason}") from None
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
         line = int(found.group(1)) if found else (len(text.splitlines()) or None)  # "at end of document"
-        raise InputError.at(str(path), line, f"not valid TOML: {exc}",
-                            "see README, \"Curation file\", for the format") from None
+        raise InputError.at(str(path), line, f"not valid TOML: {exc}", hint) from None
+
+
+def read_curation(path: Path) -> Curation:
+    """The decisions of a curation file, or an InputError naming the file and line."""
+    text, data = read_toml(path, "curation file", "see README, \"Curation file\", for the format")
     unknown = sorted(set(data) - _KEYS.keys())
     if unknown:
         raise InputError.at(str(path), _table_line(text, unknown[0], 0), f"unknown table {unknown[0]!r}; expected [[same]], [[different]] "

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from kg.errors import InputError
 from kg.models import Agent, Curation, SourceRef
+from kg.namespaces import DEFAULT_DATASET
 
 FOLDED_LETTERS = str.maketrans({
     "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
@@ -27,6 +28,8 @@ FOLDED_LETTERS = str.maketrans({
 MAX_SLUG = 80
 MEMO_SIZE = 200_000
 _WORD = re.compile(r"[^\W_]+")
+DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+"""A dataset name: one IRI path segment that needs no escaping (letters, digits, ``.``, ``_``, ``-``)."""
 
 
 class _CombiningMarks(dict):
@@ -87,11 +90,21 @@ def check_base(base: str) -> str:
     return base
 
 
-class Iris:
-    """The IRIs of one export, all under its base (ontology/README.md, "IRIs")."""
+def check_dataset(name: str) -> str:
+    """A dataset name (``--dataset``): what names an export's graphs and description."""
+    if not DATASET_NAME.match(name):
+        raise InputError.at("--dataset", None, f"not a dataset name: {name!r}",
+                            "use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return name
 
-    def __init__(self, base: str):
+
+class Iris:
+    """The IRIs of one export, all under its base (ontology/README.md, "IRIs"); its
+    graphs and description also carry its dataset name."""
+
+    def __init__(self, base: str, dataset: str = DEFAULT_DATASET):
         self.base = check_base(base)
+        self.dataset_name = check_dataset(dataset)
 
     def work(self, title_key: str) -> str:
         return f"{self.base}work/{slug(title_key)}"
@@ -124,11 +137,21 @@ class Iris:
         return f"{self.source_file(ref.source)}/L{ref.line}"
 
     def file_graph(self, source: str) -> str:
-        return f"{self.base}graph/source/{quote(source)}"
+        return f"{self.base}graph/{self.dataset_name}/source/{quote(source)}"
 
     @property
     def reconciled_graph(self) -> str:
-        return f"{self.base}graph/reconciled"
+        return f"{self.base}graph/{self.dataset_name}/reconciled"
+
+    @property
+    def description_graph(self) -> str:
+        """The graph that holds the export's VoID/DCAT description."""
+        return f"{self.base}graph/{self.dataset_name}/description"
+
+    @property
+    def dataset(self) -> str:
+        """The export as a void:Dataset; its description's other nodes sit under it."""
+        return f"{self.base}dataset/{self.dataset_name}"
 
     def split_person(self, key: str, name: str) -> str:
         """A spelling that a curation file says is a different person from the others

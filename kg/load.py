@@ -2,7 +2,8 @@
 Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/).
 
 Each named graph of the files goes to the store as one ``PUT ENDPOINT?graph=IRI``
-(§5.3 HTTP PUT), which replaces the graph. Export IRIs are deterministic, so loading
+(§5.3 HTTP PUT), which replaces the graph, once kg.ownership has checked that no other
+export wrote it (or ``--replace``). Export IRIs are deterministic, so loading
 the same export twice leaves the store with exactly one copy. Triples outside any
 named graph (Turtle, N-Triples, JSON-LD, or the default graph of N-Quads/TriG) go to
 the graph ``--graph`` names. A graph named by several files is sent once, with the
@@ -54,6 +55,8 @@ class LoadOptions(BaseModel):
 
     endpoint: str
     graph: str | None = None
+    replace: bool = False
+    """Replace graphs that another export wrote (kg.ownership); without it, kg load refuses."""
     attempts: int = 3
     backoff_seconds: float = 0.5
     timeout_seconds: float = 300.0
@@ -66,22 +69,31 @@ class LoadedGraph(BaseModel):
 
     graph: str
     triples: int
+    deleted: bool = False
+    """A graph of the dataset that this export no longer has, deleted from the store."""
 
 
 def load_files(paths: Sequence[Path], options: LoadOptions,
                env: Mapping[str, str]) -> list[LoadedGraph]:
-    """Replace, in the store, every graph the files name with the files' triples."""
+    """Replace, in the store, every graph the files name with the files' triples, once
+    sure that no other export wrote them (kg.ownership; or ``options.replace``)."""
+    from kg.ownership import check_overwrites, delete_graph, load_order  # it builds on this module's HTTP helpers
+
     endpoint = check_endpoint(options.endpoint)
     graphs = read_graphs(paths, options.graph)
     opener = build_opener(endpoint, env)
     if graphs:
         check_access(opener, endpoint, min(graphs), options)
+    stale = check_overwrites(opener, graphs, options)
     loaded = []
-    for graph in sorted(graphs):
+    for graph in load_order(graphs):
         body = ox.serialize(graphs[graph], format=ox.RdfFormat.N_TRIPLES)
         put_graph(opener, endpoint, graph, body, options)
         log.info("replaced <%s> with %d triples", graph, len(graphs[graph]))
         loaded.append(LoadedGraph(graph=graph, triples=len(graphs[graph])))
+    for graph in stale:
+        delete_graph(opener, graph, options)
+        loaded.append(LoadedGraph(graph=graph, triples=0, deleted=True))
     return loaded
 
 

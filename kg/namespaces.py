@@ -43,6 +43,10 @@ CATEGORY_SCHEME = CATEGORY["scheme"]
 DEFAULT_BASE = "https://example.org/kg/"
 """Where the IRIs of exported data sit unless ``--base`` says otherwise."""
 
+DEFAULT_DATASET = "kg"
+"""The dataset name of an export written to stdout, or built by the library without one
+(``kg export -o FILE`` defaults to FILE's name: README, "Publishing")."""
+
 PREFIXES: dict[str, str] = {
     "bibo": str(BIBO),
     "cat": CATEGORY_NS,
@@ -61,6 +65,6 @@ PREFIXES: dict[str, str] = {
 """Prefixes written by every serializer, in this fixed order (deterministic output)."""
 
 __all__ = [
-    "BIBO", "CATEGORY", "CATEGORY_NS", "CATEGORY_SCHEME", "DCAT", "DCTERMS", "DEFAULT_BASE", "FOAF",
+    "BIBO", "CATEGORY", "CATEGORY_NS", "CATEGORY_SCHEME", "DCAT", "DCTERMS", "DEFAULT_BASE", "DEFAULT_DATASET", "FOAF",
     "KG", "KG_NS", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "VOID", "XSD",
 ]

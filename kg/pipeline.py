@@ -18,13 +18,15 @@ from pydantic import BaseModel, ConfigDict
 
 from kg.curation import read_curation
 from kg.errors import InputError, NonConformingError
+from kg.identity import Iris
 from kg.mapping import graph_to_quads
 from kg.mapping.dataset import dataset_to_triples
-from kg.mapping.terms import Quad
+from kg.mapping.terms import Quad, iri
 from kg.models import Curation, ExportSummary, KnowledgeGraph, Profile
 from kg.namespaces import DEFAULT_BASE
 from kg.parse import read_profile
-from kg.reconcile import build_graph
+from kg.publication import Publication
+from kg.reconcile import build_graph, summary_of
 from kg.report import write_report
 from kg.serialize import serialize
 from kg.stream import Progress, export_stream
@@ -45,6 +47,8 @@ class ExportOptions(BaseModel):
     """A curation file (README, "Curation file") whose decisions override the identity rules."""
     jobs: int = 1
     """Processes for parsing, reconciling, mapping, validating; the output is the same for any."""
+    publication: Publication = Publication()
+    """The dataset name and what the publisher states (kg.publication)."""
 
 
 class ExportResult(BaseModel):
@@ -54,7 +58,7 @@ class ExportResult(BaseModel):
     report: ValidationReport | None
     triples: int
     description: str
-    """The export's VoID/DCAT description, in Turtle."""
+    """The export's VoID/DCAT description, in Turtle: the triples of its description graph."""
     stage_seconds: dict[str, float] = {}
     """Seconds per stage (parse, reconcile, map, validate, write), summed over processes."""
     phase_seconds: dict[str, float] = {}
@@ -108,27 +112,30 @@ def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
     violated (the caller discards the output)."""
     files = find_profiles(paths)
     curation = read_curation(options.curation) if options.curation else None
+    publication = options.publication
     result = export_stream(files, options.base, options.format, output, validate=options.validate_shapes,
-                           curation=curation, jobs=options.jobs, progress=progress)
+                           curation=curation, jobs=options.jobs, progress=progress, dataset=publication.dataset,
+                           describe=lambda summary, quads: description_quads(summary, quads, publication))
     report = None
     if options.validate_shapes:
         report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),
                                   results=tuple(result.results))
         if not report.conforms:
             raise NonConformingError.with_report(report)
-    return _result(result.summary, report, result.quads, result.stage_seconds, result.phase_seconds)
+    return ExportResult(summary=result.summary, report=report, triples=result.quads,
+                        description=serialize(result.description, "turtle"),
+                        stage_seconds=result.stage_seconds, phase_seconds=result.phase_seconds)
 
 
-def build_whole(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                curation: Curation | None = None) -> tuple[KnowledgeGraph, list[Quad]]:
-    """The reconciled graph and its quads, built in memory in one piece."""
+def description_quads(summary: ExportSummary, data_quads: int, publication: Publication) -> list[Quad]:
+    """The export's VoID/DCAT description, in its own graph (kg.mapping.dataset)."""
+    graph = iri(Iris(summary.base, publication.dataset).description_graph)
+    return [(s, p, o, graph) for s, p, o in dataset_to_triples(summary, data_quads, publication)]
+
+
+def build_whole(paths: Sequence[Path], base: str = DEFAULT_BASE, curation: Curation | None = None,
+                publication: Publication = Publication()) -> tuple[KnowledgeGraph, list[Quad]]:
+    """The reconciled graph and its quads (its description last), built in memory in one piece."""
     graph = build_graph(parse_all(paths), base, curation)
-    return graph, list(graph_to_quads(graph))
-
-
-def _result(summary: ExportSummary, report: ValidationReport | None, triples: int,
-            stage_seconds: dict[str, float], phase_seconds: dict[str, float]) -> ExportResult:
-    description = [(s, p, o, "") for s, p, o in dataset_to_triples(summary, triples)]
-    return ExportResult(summary=summary, report=report, triples=triples, description=serialize(description, "turtle"),
-                        stage_seconds=stage_seconds,
-                        phase_seconds=phase_seconds)
+    quads = list(graph_to_quads(graph, publication.dataset))
+    return graph, quads + description_quads(summary_of(graph), len(quads), publication)

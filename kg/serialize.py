@@ -2,36 +2,39 @@
 
 Mappers give quads of N-Triples terms, so N-Triples and N-Quads are written line by line
 in the order the quads come (itself deterministic); Turtle and TriG go through
-pyoxigraph's writers, which read those lines; JSON-LD is written here, compact, with the
-package's own ``@context`` inline so no reader fetches anything. The same quads always
-give the same bytes.
+pyoxigraph's writers, which read those lines; JSON-LD by :mod:`kg.jsonld`, compact, with
+the package's own ``@context`` inline so no reader fetches anything. The same quads
+always give the same bytes.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
-from kg.data import data_file
 from kg.errors import InputError
+from kg.jsonld import JSONLD_TAIL, jsonld_chunk, jsonld_context, jsonld_head
 from kg.mapping.terms import Quad
-from kg.namespaces import PREFIXES, RDF, XSD
+from kg.namespaces import PREFIXES
 
 FORMATS = {
     ".ttl": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
     ".jsonld": "json-ld", ".json": "json-ld",
 }
 """Output file extension -> format name (``--format`` takes the names)."""
+
+MEDIA_TYPES = {
+    "turtle": "text/turtle", "ntriples": "application/n-triples", "nquads": "application/n-quads",
+    "trig": "application/trig", "json-ld": "application/ld+json",
+}
+"""Format name -> its IANA media type."""
 
 COPY_BUFFER = 1 << 20
 
@@ -79,97 +82,18 @@ def _oxigraph_body(quads: Sequence[Quad], fmt: str) -> str:
     return "".join(line for line in body.splitlines(keepends=True) if not line.startswith("@prefix"))
 
 
-@cache
-def jsonld_context() -> dict:
-    """The shipped ``@context`` (prefixes only, so expansion is exactly the triples)."""
-    return json.loads(data_file("context.jsonld").read_text(encoding="utf-8"))["@context"]
-
-
-def _compact(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            local = iri[len(namespace):]
-            if all(c.isalnum() or c in "_-." for c in local) and not local.startswith("."):
-                return f"{prefix}:{local}"
-    return iri
-
-
-def _value(node: ox.NamedNode | ox.BlankNode | ox.Literal, lists: dict) -> object:
-    if isinstance(node, ox.BlankNode) and node in lists:
-        return {"@list": [_value(m, lists) for m in lists[node]]}
-    if isinstance(node, ox.NamedNode):
-        return {"@id": node.value}
-    if isinstance(node, ox.BlankNode):
-        return {"@id": f"_:{node.value}"}
-    if node.language:
-        return {"@value": node.value, "@language": node.language}
-    if node.datatype.value == str(XSD.string):
-        return node.value
-    return {"@value": node.value, "@type": _compact(node.datatype.value)}
-
-
-def _lists(triples: Iterable[ox.Triple]) -> tuple[dict, set]:
-    """Well-formed rdf:List cells: head -> members, and the set of every cell."""
-    first_p, rest_p, nil = ox.NamedNode(str(RDF.first)), ox.NamedNode(str(RDF.rest)), ox.NamedNode(str(RDF.nil))
-    first, rest = {}, {}
-    for t in triples:
-        if isinstance(t.subject, ox.BlankNode) and t.predicate == first_p:
-            first[t.subject] = t.object
-        elif isinstance(t.subject, ox.BlankNode) and t.predicate == rest_p:
-            rest[t.subject] = t.object
-    heads = set(first) - set(rest.values())
-    lists, cells = {}, set()
-    for head in heads:
-        members, cell = [], head
-        while cell != nil and cell in first:
-            members.append(first[cell])
-            cells.add(cell)
-            cell = rest.get(cell, nil)
-        lists[head] = members
-    return lists, cells
-
-
-def _subject_id(node: ox.NamedNode | ox.BlankNode) -> str:
-    return node.value if isinstance(node, ox.NamedNode) else f"_:{node.value}"
-
-
-def _jsonld_nodes(quads: Sequence[Quad]) -> list[dict]:
-    """One compact node object per subject, sorted; lists as ``@list`` (a list's cells
-    must be in the same quads as the triple that points to it)."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in oxigraph_quads(quads)}
-    lists, cells = _lists(triples)
-    rdf_type = ox.NamedNode(str(RDF.type))
-    nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for t in triples:
-        if t.subject in cells:
-            continue
-        if t.predicate == rdf_type:
-            nodes[_subject_id(t.subject)]["@type"].append(_compact(t.object.value))
-        else:
-            nodes[_subject_id(t.subject)][_compact(t.predicate.value)].append(_value(t.object, lists))
-    graph = []
-    for subject in sorted(nodes):
-        node: dict[str, object] = {"@id": subject}
-        for key in sorted(nodes[subject], key=lambda k: (k != "@type", k)):
-            values = sorted(nodes[subject][key], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-            node[key] = values[0] if len(values) == 1 else values
-        graph.append(node)
-    return graph
-
-
 class ChunkWriter:
     """One output document written chunk by chunk: the head, each chunk of quads as text
-    (made by :meth:`chunk`, possibly in another process), the tail. A subject may appear
-    in several chunks (Turtle and TriG repeat it, JSON-LD gives it several node objects
-    with one @id): each reader merges them."""
+    (made by :meth:`chunk`, possibly in another process), the tail. Each subject's triples
+    should be in one chunk: a subject in two chunks would be repeated in Turtle and TriG
+    and be two node objects with one ``@id`` in JSON-LD (kg.stream keeps them together)."""
 
     def __init__(self, output: IO[str], fmt: str):
         self.output, self.fmt, self.first = output, fmt, True
         if fmt in OX_FORMATS:
             output.write(prefix_header())
         elif fmt == "json-ld":
-            context = json.dumps(jsonld_context(), indent=2, ensure_ascii=False).replace("\n", "\n  ")
-            output.write(f'{{\n  "@context": {context},\n  "@graph": [\n')
+            output.write(jsonld_head())
 
     @staticmethod
     def chunk(quads: Sequence[Quad], fmt: str) -> str:
@@ -181,8 +105,7 @@ class ChunkWriter:
             return "".join(nquads_lines(quads))
         if fmt in OX_FORMATS:
             return _oxigraph_body(quads, fmt)
-        return ",\n".join("    " + json.dumps(n, indent=2, ensure_ascii=False).replace("\n", "\n    ")
-                           for n in _jsonld_nodes(quads))
+        return jsonld_chunk(oxigraph_quads(quads))
 
     def write(self, text: str) -> None:
         if text:
@@ -208,7 +131,7 @@ class ChunkWriter:
 
     def close(self) -> None:
         if self.fmt == "json-ld":
-            self.output.write("\n  ]\n}\n")
+            self.output.write(JSONLD_TAIL)
 
 
 def serialize(quads: Sequence[Quad], fmt: str) -> str:
@@ -221,6 +144,9 @@ def serialize(quads: Sequence[Quad], fmt: str) -> str:
 
 
 FORMAT_NAMES = tuple(dict.fromkeys(FORMATS.values()))
+
+__all__ = ["FORMATS", "FORMAT_NAMES", "MEDIA_TYPES", "ChunkWriter", "StagedFile", "format_for", "jsonld_context", "serialize",
+           "write_all_atomic"]
 
 
 def _umask() -> int:

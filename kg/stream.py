@@ -13,10 +13,14 @@ bounded batches, in parallel on ``jobs`` processes, with the same output bytes f
    validate, write.
 4. **People** (batches of buckets): each person from its spellings, mapped, validated,
    written; then person candidates, among people of one family name at a time.
-5. **Tail**: organisations, categories, inferred owners, profiles.
+5. **Tail**: organisations, categories, and each profile whole: its own triples (from
+   its file), the works it lists (spilled by the works batches) and its inferred owner;
+   last, the export's description (``describe``), which needs the counts.
 
 Each batch's text goes to a file of its own that the main process copies to the
-output, so no batch's text is ever held by the main process.
+output, so no batch's text is ever held by the main process. Every subject's triples
+are written in one batch, so JSON-LD has one node object per ``@id`` and Turtle states
+each subject once.
 
 Validation of a batch uses the same shapes as a whole-graph run, with the batch's own
 subjects as focus nodes and, as context, the rdf:type triples of the nodes they point
@@ -40,7 +44,7 @@ from typing import IO
 
 from kg.errors import Diagnostic, InputError
 from kg.identity import Iris, People, person_key, text_key
-from kg.namespaces import CATEGORY_NS
+from kg.namespaces import CATEGORY_NS, DEFAULT_DATASET
 from kg.mapping.agent import organization_to_triples, person_to_triples
 from kg.mapping.category import categories_to_triples
 from kg.mapping.profile import file_to_triples, listing_to_triples
@@ -98,6 +102,8 @@ FIELDS = ("title", "abstract", "date", "category", "authors")
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total): called as batches finish."""
+Describe = Callable[[ExportSummary, int], Sequence[Quad]]
+"""(summary, quads written so far) -> the export's last quads: its description."""
 
 
 @contextmanager
@@ -146,6 +152,9 @@ class _Run:
     organizations: set[str] = field(default_factory=set)
     file_iris: set[str] = field(default_factory=set)
     profile_of_iri: dict[Term, ProfileSummary] = field(default_factory=dict)
+    profile_batch: dict[str, int] = field(default_factory=dict)
+    """Profile (by source) -> the tail batch that writes it, and so the spill file
+    (``h<batch>``) of the works it lists."""
     wanted: set[str] = field(default_factory=set)
     """People whose display names the report needs (first-name owner candidates)."""
     inferred: dict[str, str] = field(default_factory=dict)
@@ -163,7 +172,8 @@ _RUN: _Run | None = None
 class _Spill:
     """Append-only spill files (each a sequence of pickled lists of rows), by name:
     ``w<bucket>`` records by work key, ``pending`` abstract-only records, ``s<bucket>``
-    people's spellings by person IRI, ``c<bucket>`` people by family name. The main
+    people's spellings by person IRI, ``c<bucket>`` people by family name, ``h<batch>``
+    the works each profile lists, by the tail batch that writes the profile. The main
     process appends; the batches of the next phase read (after :meth:`close`)."""
 
     def __init__(self, folder: Path):
@@ -370,10 +380,10 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
             spill[f"s{_bucket(key[0])}"].append((key, count, where))
         out.spellings = len(spellings)
         out.spill = {name: _pickled(rows) for name, rows in spill.items()}
-    # The file graphs' own subjects; each profile is validated whole in the tail.
+    # The file graphs' own subjects; each profile is validated and written whole in the tail.
     profile_iris = {iri(p.iri) for p in out.profiles}
-    checked = [q for q in quads if q[0] not in profile_iris]
-    out.check(checked, FILE_SHAPES)
+    quads = [q for q in quads if q[0] not in profile_iris]
+    out.check(quads, FILE_SHAPES)
     out.emit(quads)
     return out
 
@@ -437,6 +447,9 @@ class _Worked(_Batch):
     first_name_fits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """First-name owners' profiles: the people whose spellings contain that name (to be
     checked against their display names once people are resolved)."""
+    listings: dict[str, bytes] = field(default_factory=dict)
+    """(profile source, work IRI) rows, pickled, by spill file (``h<batch>``): written
+    with the profile in the tail."""
 
 
 def _load_bucket(bucket: int) -> dict[tuple, list[Record]]:
@@ -464,7 +477,9 @@ def _works(buckets: Sequence[int]) -> _Worked:
                 records.sort(key=lambda r: (r.source.source, r.source.line))
                 groups[_group_iri(key, records)] = records
     quads: list[Quad] = []
-    checked_from = 0
+    listing: list[Quad] = []
+    listings: dict[str, list] = defaultdict(list)
+    checked_from = listed_from = 0
     for count, work_iri in enumerate(sorted(groups), 1):
         records = groups[work_iri]
         with _timed(out.clock, "reconcile"):
@@ -477,12 +492,14 @@ def _works(buckets: Sequence[int]) -> _Worked:
             quads.extend((s, p, o, reconciled) for s, p, o in work_to_triples(work, run.iris))
         for source in sorted({r.source.source for r in records}):
             profile = run.profiles[source]
-            quads.append((iri(profile.iri), schema.hasPart, iri(work_iri), reconciled))
+            listing.append((iri(profile.iri), schema.hasPart, iri(work_iri), reconciled))
+            listings[f"h{run.profile_batch[source]}"].append((source, work_iri))
             _note_owner_evidence(profile, work, records, out)
         out.works += 1
         if count % VALIDATE_WORKS == 0 or count == len(groups):
-            _check_works(quads[checked_from:], out)
-            checked_from = len(quads)
+            _check_works(quads[checked_from:] + listing[listed_from:], out)
+            checked_from, listed_from = len(quads), len(listing)
+    out.listings = {name: _pickled(rows) for name, rows in listings.items()}
     out.emit(quads)
     return out
 
@@ -587,22 +604,34 @@ def _tail_others(organizations: Sequence[Organization], codes: Sequence[str]) ->
     return out
 
 
-def _tail_profiles(sources: Sequence[str]) -> _Batch:
-    """Some profiles: their inferred owners written, and each profile checked whole (its
-    file-graph triples as context; its schema:hasPart links were written with its works)."""
+def _tail_profiles(batch: tuple[int, Sequence[str]]) -> _Batch:
+    """One tail batch of profiles (its index, their sources), each written whole: its own
+    triples in its file's graph, then in the reconciled graph the works it lists (spilled
+    by the works batches) and its inferred owner. Each is checked whole, its file's
+    triples as context (the links to works were checked with the works)."""
     run, out = _run(), _Batch()
+    index, sources = batch
     reconciled = iri(run.iris.reconciled_graph)
+    listed: dict[str, set[str]] = defaultdict(set)
+    for source, work in run.spill.rows(f"h{index}"):
+        listed[source].add(work)
     owners: list[Quad] = []
     headers: list[Quad] = []
+    written: list[Quad] = []
     with _timed(out.clock, "map"):
         for source in sources:
             profile = run.profiles[source]
+            own = iri(profile.iri)
+            header = _profile_header(profile)
+            headers += [(s, p, o, "") for s, p, o in header]
+            written += [(s, p, o, iri(run.iris.file_graph(source))) for s, p, o in header if s == own]
+            owned = profile.model_copy(update={"works": tuple(sorted(listed[source]))})
             if source in run.inferred:
-                owned = profile.model_copy(update={"owner": run.inferred[source], "owner_inferred": True})
-                owners += [(s, p, o, reconciled) for s, p, o in listing_to_triples(owned)]
-            headers += [(s, p, o, "") for s, p, o in _profile_header(profile)]
+                owned = owned.model_copy(update={"owner": run.inferred[source], "owner_inferred": True})
+                owners += [(s, p, o, reconciled) for s, p, o in listing_to_triples(owned) if p != schema.hasPart]
+            written += [(s, p, o, reconciled) for s, p, o in listing_to_triples(owned)]
     out.check(owners + headers, PROFILE_SHAPES)
-    out.emit(owners)
+    out.emit(written)
     return out
 
 
@@ -619,6 +648,8 @@ class StreamResult:
     """Seconds spent per stage (parse, reconcile, map, validate, write), summed over processes."""
     phase_seconds: dict[str, float] = field(default_factory=dict)
     """Wall seconds per phase (scan, resolve, works, people, tail)."""
+    description: list[Quad] = field(default_factory=list)
+    """The last quads written: what ``describe`` gave."""
 
 
 def _batches(items: Sequence, size: int) -> list[Sequence]:
@@ -627,19 +658,21 @@ def _batches(items: Sequence, size: int) -> list[Sequence]:
 
 def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output: IO[str], *,
                   validate: bool = True, curation: Curation | None = None, jobs: int = 1,
-                  progress: Progress | None = None) -> StreamResult:
-    """Stream ``files`` (as found by kg.pipeline.find_profiles) to ``output`` in ``fmt``.
+                  progress: Progress | None = None, dataset: str = DEFAULT_DATASET,
+                  describe: Describe | None = None) -> StreamResult:
+    """Stream ``files`` (as found by kg.pipeline.find_profiles) to ``output`` in ``fmt``,
+    as dataset ``dataset`` (its graphs' names), ending with the quads ``describe`` gives.
     Raises InputError (listing every file's errors) before anything is written when a
     file does not parse; the caller makes the output atomic."""
     global _RUN
     progress = progress or (lambda stage, done, total: None)
-    iris = Iris(base)
+    iris = Iris(base, dataset)
     with tempfile.TemporaryDirectory(prefix="kg-spill-") as folder:
         spill = _Spill(Path(folder))
         _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill)
         try:
             with _fewer_collections():
-                return _export(files, output, jobs, progress)
+                return _export(files, output, jobs, progress, describe)
         finally:
             spill.close()
             _RUN = None
@@ -664,7 +697,8 @@ class _Totals:
         self.phases[name] = time.perf_counter() - self.started - sum(self.phases.values())
 
 
-def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progress: Progress) -> StreamResult:
+def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progress: Progress,
+            describe: Describe | None) -> StreamResult:
     run, totals = _run(), _Totals()
     writer = ChunkWriter(output, run.fmt)
 
@@ -716,6 +750,8 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     run.organizations = {o.iri for o in orgs}
     run.profiles = {p.source.source: p for p in profiles}
     run.profile_of_iri = {iri(p.iri): p for p in profiles}
+    profile_batches = list(enumerate(_batches(sorted(run.profiles), PROFILES_PER_BATCH)))
+    run.profile_batch = {source: index for index, sources in profile_batches for source in sources}
     totals.phase("resolve")
     # 3. works
     work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, totals.records)))
@@ -735,6 +771,9 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
                 common[source] = None if persons is None else common[source] & persons  # type: ignore[operator]
         for profile, found in worked.first_name_fits.items():
             fits[profile] |= found
+        for name, data in worked.listings.items():
+            run.spill.append(name, data)
+    run.spill.close()
     totals.phase("works")
     # 4. people
     inferred = {source: next(iter(persons)) for source, persons in sorted(common.items())
@@ -758,11 +797,9 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     # 5. tail
     write(_tail_others(orgs, sorted(categories)))
     run.inferred = inferred
-    profile_batches = _batches(sorted(run.profiles), PROFILES_PER_BATCH)
     for done, batch in enumerate(_map_batches(_tail_profiles, profile_batches, jobs), 1):
         progress("profiles", done, len(profile_batches))
         write(batch)
-    writer.close()
     owner_fits = {s: {p for p in found if fits_first_name(wanted[p], run.scoped_owners[run.profiles[s].owner])}
                   for s, found in sorted(fits.items())}
     summaries = tuple(run.profiles[s].model_copy(update={"owner": inferred[s], "owner_inferred": True})
@@ -781,9 +818,12 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     warnings += curation_warnings(run.people, report.curation_unused)
     summary = ExportSummary(base=run.iris.base, profiles=summaries, records=totals.records, works=totals.works,
                             people=totals.people, organizations=len(orgs), report=report, warnings=tuple(warnings))
+    description = list(describe(summary, totals.quads)) if describe is not None else []
+    writer.write(ChunkWriter.chunk(description, run.fmt))
+    writer.close()
     totals.phase("tail")
-    return StreamResult(summary=summary, quads=totals.quads, results=_unique(totals.results),
-                        stage_seconds=dict(totals.clock), phase_seconds=totals.phases)
+    return StreamResult(summary=summary, quads=totals.quads + len(description), results=_unique(totals.results),
+                        stage_seconds=dict(totals.clock), phase_seconds=totals.phases, description=description)
 
 
 def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:

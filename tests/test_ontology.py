@@ -10,6 +10,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from kg import __version__
 from kg.namespaces import CATEGORY, CATEGORY_NS, CATEGORY_SCHEME, KG, KG_NS, SCHEMA
 
 ONTOLOGY_DIR = Path(__file__).parents[1] / "ontology"
@@ -54,6 +55,13 @@ def test_ontology_header(kg_graph: Graph) -> None:
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in kg_graph
     assert kg_graph.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
     assert kg_graph.value(ONTOLOGY_IRI, RDFS.comment) is not None
+
+
+def test_ontology_version_iri_names_its_version(kg_graph: Graph) -> None:
+    """OWL 2 §3.1: the version IRI identifies this version of the ontology."""
+    version = kg_graph.value(ONTOLOGY_IRI, OWL.versionInfo)
+    assert kg_graph.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(f"{ONTOLOGY_IRI}/{version}")
+    assert str(version) == __version__, "the ontology ships with the package: one version"
 
 
 @pytest.mark.parametrize("term", KG_TERMS, ids=lambda t: t.removeprefix(KG_NS))

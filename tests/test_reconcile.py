@@ -271,20 +271,23 @@ def graphs_of(path: Path) -> dict[str, set[str]]:
 
 
 def test_file_graphs_are_the_same_whether_files_are_exported_alone_or_together(tmp_path):
+    """The same triples in each file's graph; the graphs' names carry each export's dataset."""
     together = graphs_of(GOLDEN / "examples.nq")
     for seed in SEEDS:
         out = tmp_path / f"{seed}.nq"
-        result = runner.invoke(app, ["export", str(PROFILES / seed), "-o", str(out), "--no-validate", "-q"])
+        result = runner.invoke(app, ["export", str(PROFILES / seed), "-o", str(out), "--dataset", "alone",
+                                     "--no-validate", "-q"])
         assert result.exit_code == 0, result.output
-        graph = f"<{B}graph/source/{seed}>"
+        graph = f"<{B}graph/alone/source/{seed}>"
         alone = graphs_of(out)
-        assert sorted(alone) == sorted([graph, f"<{B}graph/reconciled>"])
-        assert_same_triples(alone[graph], together[graph])
+        assert sorted(alone) == sorted([graph, f"<{B}graph/alone/reconciled>", f"<{B}graph/alone/description>"])
+        assert_same_triples(alone[graph], together[f"<{B}graph/examples/source/{seed}>"])
 
 
 def test_report_and_description_match_the_reviewed_golden_files(tmp_path):
     out = tmp_path / "examples.ttl"
-    result = runner.invoke(app, ["export", str(PROFILES), "-o", str(out), "--no-validate"])
+    result = runner.invoke(app, ["export", str(PROFILES), "-o", str(out), "--no-validate",
+                                 "--config", str(ROOT / "examples" / "publish.toml")])
     assert result.exit_code == 0, result.output
     assert "reconciliation: 1 disagreement(s), 20 abstract(s) matching no title, 3 person candidate(s)" in result.output
     report = json.loads((tmp_path / "examples.report.json").read_text(encoding="utf-8"))

@@ -259,8 +259,9 @@ def test_basic_credentials_answer_the_challenge_before_any_data_is_sent(scripted
     basic = "Basic YW5uOnB3"  # ann:pw
     store = scripted(requires(basic, status(201)), head=requires(basic, status(404)))
     load_one(store.url, {"KG_STORE_USER": "ann", "KG_STORE_PASSWORD": "pw"})
+    # the access check, answered, then kg.ownership's check that the graph is new, then the data
     assert [(method, headers.get("Authorization")) for method, headers in store.requests] == [
-        ("HEAD", None), ("HEAD", basic), ("PUT", basic)]
+        ("HEAD", None), ("HEAD", basic), ("HEAD", basic), ("PUT", basic)]
 
 
 def test_a_401_without_a_challenge_gets_basic_credentials(scripted):
@@ -271,7 +272,7 @@ def test_a_401_without_a_challenge_gets_basic_credentials(scripted):
         (status(404) if handler.headers.get("Authorization") == basic else bare_401)(handler)
     store = scripted(status(201), head=head)
     load_one(store.url, {"KG_STORE_USER": "ann", "KG_STORE_PASSWORD": "pw"})
-    assert [headers.get("Authorization") for _, headers in store.requests] == [None, basic, basic]
+    assert [headers.get("Authorization") for _, headers in store.requests] == [None, basic, basic, basic]
 
 
 def test_wrong_basic_credentials_fail_before_any_data_is_sent(scripted):

@@ -114,6 +114,21 @@ def test_small_batches_give_the_same_graph_and_report(corpus, monkeypatch):
     assert small == streamed(corpus, jobs=1, validate=False)[0]
 
 
+def test_json_ld_in_many_small_batches_has_one_node_per_id_and_the_same_triples(corpus, monkeypatch):
+    """Profiles' links to works come from many works batches, their own triples from
+    file batches: each profile is still one node object, as is every other subject."""
+    _small_batches(monkeypatch)
+    document, _ = streamed(corpus, "json-ld", jobs=2, validate=False)
+    nodes = json.loads(document)["@graph"]
+    ids = [node["@id"] for node in nodes]
+    assert len(ids) == len(set(ids)), [i for i in set(ids) if ids.count(i) > 1][:5]
+    profiles = [n for n in nodes if "/profile/" in n["@id"] and "hasPart" in n]
+    assert len(profiles) == 13 and all("kg:layout" in n for n in profiles)
+    nquads, _ = streamed(corpus, jobs=2, validate=False)
+    assert_same_triples(canonical_triples(ox.parse(document.encode("utf-8"), format=ox.RdfFormat.JSON_LD)),
+                        quads_of(nquads))
+
+
 @pytest.mark.parametrize("fmt", ["nquads", "turtle", "trig", "json-ld", "ntriples"])
 def test_same_bytes_for_one_and_two_jobs(corpus, fmt):
     one, _ = streamed(corpus, fmt, jobs=1, validate=False)

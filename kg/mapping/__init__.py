@@ -16,11 +16,13 @@ from kg.mapping.profile import file_to_triples, listing_to_triples
 from kg.mapping.terms import Quad, iri
 from kg.mapping.work import work_to_triples
 from kg.models import KnowledgeGraph
+from kg.namespaces import DEFAULT_DATASET
 
 
-def graph_to_quads(graph: KnowledgeGraph) -> Iterator[Quad]:
-    """Every quad of an export."""
-    iris = Iris(graph.base)
+def graph_to_quads(graph: KnowledgeGraph, dataset: str = DEFAULT_DATASET) -> Iterator[Quad]:
+    """Every quad of an export but its description (kg.mapping.dataset), its graphs
+    named for ``dataset``."""
+    iris = Iris(graph.base, dataset)
     reconciled = iri(iris.reconciled_graph)
     for work in graph.works:
         yield from ((s, p, o, reconciled) for s, p, o in work_to_triples(work, iris))
