@@ -53,10 +53,24 @@ _ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).i
 
 
 def text_key(text: str) -> str:
-    """The words of a text, folded, one space apart: what two spellings of it share."""
+    """The words of a text, folded, one space apart: what two spellings of it share.
+
+    A text with no letter or digit (``🚀🎉``, ``!!! ???``) has no words to share: its key
+    is :func:`symbols_key` of the exact text, so two such texts are one only when they
+    are the same characters."""
     if text.isascii():  # the same words, twice as fast on a long abstract
-        return " ".join(text.lower().translate(_ASCII_NON_WORD).split())
-    return " ".join(_WORD.findall(fold(text)))
+        key = " ".join(text.lower().translate(_ASCII_NON_WORD).split())
+    else:
+        key = " ".join(_WORD.findall(fold(text)))
+    return key or symbols_key(text)
+
+
+def symbols_key(text: str) -> str:
+    """The key of a text without words: ``_`` and a hash of its NFC form with runs of
+    whitespace made one space (``""`` for no text at all). Folded keys are words of
+    letters and digits, so no folded key starts with ``_``: the two never meet."""
+    exact = " ".join(unicodedata.normalize("NFC", text).split())
+    return f"_{_digest(exact, 16)}" if exact else ""
 
 
 def _digest(text: str, length: int = 12) -> str:
