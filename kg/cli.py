@@ -25,6 +25,7 @@ from rdflib import Dataset, Graph
 
 from kg import __version__
 from kg.errors import InputError, KgError, NonConformingError
+from kg.identity import check_base
 from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
 from kg.parse import read_profile
@@ -43,6 +44,8 @@ RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "tri
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no warnings or summary.")]
+Base = Annotated[str, typer.Option("--base", help="Base IRI of the exported resources: an absolute http(s) IRI ending in / or #.")]
+"""``--base`` for every command that takes it; the command calls ``check_base`` first."""
 
 
 def _err(text: str) -> None:
@@ -80,7 +83,7 @@ def export_command(
     paths: Annotated[list[Path], typer.Argument(help="Profile files or folders of *.txt profiles.")],
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="turtle, json-ld, ntriples, nquads or trig (default: from the output file's extension).")] = None,
-    base: Annotated[str, typer.Option("--base", help="Base IRI of the exported resources.")] = DEFAULT_BASE,
+    base: Base = DEFAULT_BASE,
     curation: Annotated[Optional[Path], typer.Option("--curation", help="Curation file (TOML): same / different person, profile owners.")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Reconciliation report (JSON); default: OUTPUT's name + .report.json.")] = None,
     description: Annotated[Optional[Path], typer.Option("--void", help="VoID/DCAT description (Turtle); default: OUTPUT's name + .void.ttl.")] = None,
@@ -93,6 +96,7 @@ def export_command(
     VoID description beside it (all written atomically, or none)."""
     staged: StagedFile | None = None
     try:
+        check_base(base)
         chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
         options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation,
                                 jobs=jobs or os.cpu_count() or 1)
