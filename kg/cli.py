@@ -1,7 +1,7 @@
 """The ``kg`` command: the only module that prints, reads argv or exits.
 
 Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usage,
-3 internal error (traceback only with ``--debug``).
+3 internal error (traceback only with ``--debug``), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from kg.validate import ValidationReport, validate_graph
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn publication-profile text files into a validated schema.org + BIBO knowledge graph.")
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "json-ld": "json-ld"}
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
@@ -124,15 +124,15 @@ def export_command(
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Progress | None]:
-    """A rich progress display on an interactive stderr: stages, batches, rate, ETA."""
+def _progress(enabled: bool, unit: str = "batches") -> Iterator[Progress | None]:
+    """A rich progress display on an interactive stderr: stages, count of ``unit``, rate, ETA."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
     rate = TextColumn("{task.fields[rate]}")
-    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn("batches"), rate,
+    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), rate,
              TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
         tasks: dict[str, int] = {}
 
@@ -254,18 +254,31 @@ def load_command(
     endpoint: Annotated[str, typer.Argument(help="The store's SPARQL Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph). Credentials: KG_STORE_TOKEN (bearer), or KG_STORE_USER and KG_STORE_PASSWORD (basic or digest).")],
     files: Annotated[list[Path], typer.Argument(help="Export files: each named graph of .nq/.trig replaces that graph; .ttl/.nt/.jsonld need --graph.")],
     graph: Annotated[Optional[str], typer.Option("--graph", "-g", help="The graph IRI for triples outside a named graph.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds each graph may take: connecting, sending, the answer, retries.")] = LoadOptions.model_fields["timeout_seconds"].default,
+    total_timeout: Annotated[float, typer.Option("--total-timeout", min=0.001, help="Seconds the whole load may take.")] = LoadOptions.model_fields["total_timeout_seconds"].default,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
     """Load an export into a triple store, replacing each graph it names (credentials from the environment)."""
     try:
-        loaded = load_files(files, LoadOptions(endpoint=endpoint, graph=graph), os.environ)
+        options = LoadOptions(endpoint=endpoint, graph=graph, timeout_seconds=timeout,
+                              total_timeout_seconds=total_timeout)
+        with _progress(enabled=not quiet, unit="triples") as progress:
+            loaded = load_files(files, options, os.environ, progress)
+    except KeyboardInterrupt:
+        raise _interrupted() from None
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     if not quiet:
         for item in loaded:
             _err(f"replaced <{item.graph}>: {item.triples} triples")
         _err(f"loaded {len(loaded)} graph(s), {sum(i.triples for i in loaded)} triples into {endpoint}")
+
+
+def _interrupted() -> typer.Exit:
+    """Ctrl-C: one line and the shell's code for SIGINT (128 + 2)."""
+    _err("error: interrupted")
+    return typer.Exit(EXIT_INTERRUPTED)
 
 
 logging.getLogger("kg").addHandler(logging.NullHandler())
