@@ -1,7 +1,8 @@
 """The ``kg`` command: the only module that prints, reads argv or exits.
 
 Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usage,
-3 internal error (traceback only with ``--debug``), 130 interrupted (Ctrl-C).
+3 internal error (traceback only with ``--debug``), 130 interrupted (Ctrl-C), 141 the
+reader of stdout went away (``kg query … | head``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from kg.load import LoadOptions, load_files
 from kg.parse import read_profile
 from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
 from kg.reconcile import report_warnings
-from kg.query import format_result, read_query, read_store, run_query
+from kg.query import read_query
+from kg.query_process import QueryJob, run_bounded
 from kg.serialize import StagedFile, format_for, write_all_atomic
 from kg.stream import Progress
 from kg.validate import ValidationReport, validate_graph
@@ -39,7 +41,7 @@ from kg.validate import ValidationReport, validate_graph
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn publication-profile text files into a validated schema.org + BIBO knowledge graph.")
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 0, 1, 2, 3, 130, 141
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "json-ld": "json-ld"}
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
@@ -237,16 +239,38 @@ def query_command(
     source: Annotated[Path, typer.Argument(help="An RDF file: an export (.ttl, .nt, .nq, .trig, .jsonld).")],
     query: Annotated[str, typer.Argument(help="A SPARQL query: a .rq file, the query text, or - for stdin.")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv, tsv or json for SELECT and ASK (default: table on a terminal, else tsv); ntriples (default) or turtle for CONSTRUCT and DESCRIBE.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds the query may run once the file is loaded.")] = QueryJob.model_fields["timeout_seconds"].default,
+    allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses, which fetch from the URLs the query names (within --timeout).")] = False,
+    max_memory: Annotated[int, typer.Option("--max-memory", min=1, help="MB of memory the query may take beyond the loaded file.")] = QueryJob.model_fields["max_memory_mb"].default,
     debug: Debug = False,
 ) -> None:
     """Run a SPARQL query over an export in an embedded store (default graph: the union of all graphs)."""
     try:
         text, name = (sys.stdin.read(), "stdin") if query == "-" else read_query(query)
-        result = run_query(read_store(source), text, name)
-        output = format_result(result, fmt, terminal=sys.stdout.isatty())
+        job = QueryJob(source=source, query=text, name=name, fmt=fmt, terminal=sys.stdout.isatty(),
+                       allow_service=allow_service, timeout_seconds=timeout, max_memory_mb=max_memory)
+        run_bounded(job, _write_out)
+    except KeyboardInterrupt:
+        raise _interrupted() from None
+    except BrokenPipeError:
+        raise _reader_gone() from None
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
-    sys.stdout.write(output)
+
+
+def _write_out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _reader_gone() -> typer.Exit:
+    """The reader closed stdout (``| head``): stop quietly, with the code of a process
+    that SIGPIPE ended (128 + 13), as other Unix tools do."""
+    try:  # nothing more may reach the closed pipe, not even Python's flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a file (a test's capture)
+    return typer.Exit(EXIT_PIPE_CLOSED)
 
 
 @app.command("load")
