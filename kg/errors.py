@@ -70,10 +70,10 @@ class StoreError(KgError):
         super().__init__(f"error: {message}")
 
 
-_SHOWN_AS_ESCAPES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+_SHOWN_AS_ESCAPES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 """Unicode categories a terminal must not be given raw: controls (ESC starts an escape
 sequence), format characters (bidi overrides reorder what is shown), surrogates,
-private-use characters and line or paragraph separators."""
+private-use and unassigned code points, line and paragraph separators."""
 
 
 def printable(text: str) -> str:

@@ -91,6 +91,11 @@ def check_credentials(env: Mapping[str, str]) -> Credentials:
     credentials = Credentials.from_env(env)
     if bool(credentials.user) != bool(credentials.password) and not credentials.token:
         raise StoreError("set both KG_STORE_USER and KG_STORE_PASSWORD, or neither")
+    if credentials.token and not (credentials.token.isascii() and credentials.token.isprintable()):
+        raise StoreError("KG_STORE_TOKEN must be printable ASCII (RFC 6750 §2.1): check for a line break")
+    for name, value in (("KG_STORE_USER", credentials.user), ("KG_STORE_PASSWORD", credentials.password)):
+        if value and not value.isprintable():
+            raise StoreError(f"{name} holds a control character: check for a line break")
     return credentials
 
 

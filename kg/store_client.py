@@ -159,10 +159,19 @@ class StoreClient:
             target = answer.headers.get("Location")
             if not target or not _follows(method, answer.status):
                 return answer
-            url = urllib.parse.urljoin(url, target)
-            if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise RequestFailed(f"redirected to {redact(url, self.secrets)!r}, which is not an http(s) URL")
+            url = self._redirect_target(url, target)
         raise RequestFailed(f"more than {MAX_REDIRECTS} redirects")
+
+    def _redirect_target(self, url: str, target: str) -> str:
+        """The absolute http(s) URL a ``Location`` names (RFC 9110 §10.2.2)."""
+        try:
+            resolved = urllib.parse.urljoin(url, target)
+            usable = urllib.parse.urlsplit(resolved).scheme in ("http", "https") and origin(resolved)[1]
+        except ValueError:  # a bracketed host that does not close, a port that is not a number
+            usable = False
+        if not usable:
+            raise RequestFailed(f"redirected to {redact(target, self.secrets)!r}, which is not an http(s) URL kg can use")
+        return resolved
 
     def _headers(self, method: str, url: str, body: bytes | None, extra: Mapping[str, str] | None,
                  same_origin: bool) -> dict[str, str]:
@@ -356,6 +365,8 @@ def _failure(exc: BaseException, watchdog: _Watchdog, deadline: Deadline) -> Req
     """What went wrong, in words; the deadline when it ran out first."""
     if isinstance(exc, RequestFailed):
         return exc
+    if isinstance(exc, http.client.InvalidURL):
+        return RequestFailed(f"cannot be asked for this URL ({' '.join(str(exc).split())})")
     if watchdog.fired or isinstance(exc, TimeoutError) or deadline.remaining() <= 0:
         return RequestFailed("deadline", deadline=deadline)
     if isinstance(exc, ConnectionRefusedError):
@@ -374,4 +385,6 @@ def _failure(exc: BaseException, watchdog: _Watchdog, deadline: Deadline) -> Req
         return RequestFailed(f"did not answer in HTTP ({type(exc).__name__})")
     if isinstance(exc, OSError):
         return RequestFailed(' '.join((exc.strerror or str(exc)).split()) or type(exc).__name__)
+    if isinstance(exc, (ValueError, UnicodeError)):  # its message may quote a header: not shown
+        return RequestFailed(f"the request could not be made ({type(exc).__name__})")
     raise exc
