@@ -287,8 +287,11 @@ def _exchange(method: str, url: str, deadline: Deadline, body: bytes | None, hea
         if watchdog.fired:  # the socket was cut: what was read may end anywhere
             raise RequestFailed("deadline", deadline=deadline)
         return Answer(response.status, response.reason, response.headers, data, url, same_origin)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one RequestFailed
-        raise _failure(exc, watchdog, deadline) from None
+    except Exception as exc:  # noqa: BLE001 - every failure of the exchange becomes one RequestFailed
+        failure = _failure(exc, watchdog, deadline)
+        if failure is None:  # a bug of kg's, not a fault of the server's
+            raise
+        raise failure from None
     finally:
         watchdog.cancel()
         if connection is not None:
@@ -361,8 +364,9 @@ def _resolve(host: str, port: int, deadline: Deadline) -> list[tuple]:
     return found["addresses"]  # type: ignore[return-value]
 
 
-def _failure(exc: BaseException, watchdog: _Watchdog, deadline: Deadline) -> RequestFailed:
-    """What went wrong, in words; the deadline when it ran out first."""
+def _failure(exc: BaseException, watchdog: _Watchdog, deadline: Deadline) -> RequestFailed | None:
+    """What went wrong, in words; the deadline when it ran out first; None for an
+    exception no server or network explains."""
     if isinstance(exc, RequestFailed):
         return exc
     if isinstance(exc, http.client.InvalidURL):
@@ -387,4 +391,4 @@ def _failure(exc: BaseException, watchdog: _Watchdog, deadline: Deadline) -> Req
         return RequestFailed(' '.join((exc.strerror or str(exc)).split()) or type(exc).__name__)
     if isinstance(exc, (ValueError, UnicodeError)):  # its message may quote a header: not shown
         return RequestFailed(f"the request could not be made ({type(exc).__name__})")
-    raise exc
+    return None
