@@ -286,7 +286,7 @@ def test_ctrl_c_ends_a_load_with_one_line_and_exit_130(serve):
     process.send_signal(signal.SIGINT)
     sent = time.monotonic()
     out, err = process.communicate(timeout=10)
-    assert time.monotonic() - sent < 1.0
+    assert time.monotonic() - sent < 2.0  # measured 0.1-0.25 s; 2 s under a busy machine
     assert process.returncode == 130 and err.decode().splitlines() == ["error: interrupted"], err
     assert_no_credential(out.decode(), err.decode())
 
