@@ -1,7 +1,8 @@
 """The ``kg`` command: the only module that prints, reads argv or exits.
 
 Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usage,
-3 internal error (traceback only with ``--debug``).
+3 internal error (traceback only with ``--debug``), 130 interrupted (Ctrl-C), 141 the
+reader of stdout went away (``kg query … | head``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from kg.parse import read_profile
 from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
 from kg.publication import export_settings
 from kg.reconcile import report_warnings
-from kg.query import format_result, read_query, read_store, run_query
+from kg.query import read_query
+from kg.query_process import QueryJob, run_bounded
 from kg.serialize import StagedFile, format_for, write_all_atomic
 from kg.stream import Progress
 from kg.validate import ValidationReport, validate_graph
@@ -39,7 +41,7 @@ from kg.validate import ValidationReport, validate_graph
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn publication-profile text files into a validated schema.org + BIBO knowledge graph.")
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 0, 1, 2, 3, 130, 141
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "json-ld": "json-ld"}
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
@@ -81,7 +83,7 @@ def export_command(
     paths: Annotated[list[Path], typer.Argument(help="Profile files or folders of *.txt profiles.")],
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="turtle, json-ld, ntriples, nquads or trig (default: from the output file's extension).")] = None,
-    base: Annotated[Optional[str], typer.Option("--base", help=f"Base IRI of the exported resources (default: {DEFAULT_BASE}).")] = None,
+    base: Annotated[Optional[str], typer.Option("--base", help=f"Base IRI of the exported resources: an absolute http(s) IRI ending in / or # (default: {DEFAULT_BASE}).")] = None,
     dataset: Annotated[Optional[str], typer.Option("--dataset", help="The export's name in a store: its graphs are BASE graph/NAME/…, its description BASE dataset/NAME (default: OUTPUT's file name without extension; kg for stdout).")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="The dataset's title (dcterms:title).")] = None,
     license_iri: Annotated[Optional[str], typer.Option("--license", help="IRI of the dataset's licence (dcterms:license), e.g. https://creativecommons.org/licenses/by/4.0/.")] = None,
@@ -134,15 +136,15 @@ def export_command(
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Progress | None]:
-    """A rich progress display on an interactive stderr: stages, batches, rate, ETA."""
+def _progress(enabled: bool, unit: str = "batches") -> Iterator[Progress | None]:
+    """A rich progress display on an interactive stderr: stages, count of ``unit``, rate, ETA."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
     rate = TextColumn("{task.fields[rate]}")
-    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn("batches"), rate,
+    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), rate,
              TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
         tasks: dict[str, int] = {}
 
@@ -247,16 +249,38 @@ def query_command(
     source: Annotated[Path, typer.Argument(help="An RDF file: an export (.ttl, .nt, .nq, .trig, .jsonld).")],
     query: Annotated[str, typer.Argument(help="A SPARQL query: a .rq file, the query text, or - for stdin.")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv, tsv or json for SELECT and ASK (default: table on a terminal, else tsv); ntriples (default) or turtle for CONSTRUCT and DESCRIBE.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds the query may run once the file is loaded.")] = QueryJob.model_fields["timeout_seconds"].default,
+    allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses, which fetch from the URLs the query names (within --timeout).")] = False,
+    max_memory: Annotated[int, typer.Option("--max-memory", min=1, help="MB of memory the query may take beyond the loaded file.")] = QueryJob.model_fields["max_memory_mb"].default,
     debug: Debug = False,
 ) -> None:
     """Run a SPARQL query over an export in an embedded store (default graph: the union of all graphs)."""
     try:
         text, name = (sys.stdin.read(), "stdin") if query == "-" else read_query(query)
-        result = run_query(read_store(source), text, name)
-        output = format_result(result, fmt, terminal=sys.stdout.isatty())
+        job = QueryJob(source=source, query=text, name=name, fmt=fmt, terminal=sys.stdout.isatty(),
+                       allow_service=allow_service, timeout_seconds=timeout, max_memory_mb=max_memory)
+        run_bounded(job, _write_out)
+    except KeyboardInterrupt:
+        raise _interrupted() from None
+    except BrokenPipeError:
+        raise _reader_gone() from None
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
-    sys.stdout.write(output)
+
+
+def _write_out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _reader_gone() -> typer.Exit:
+    """The reader closed stdout (``| head``): stop quietly, with the code of a process
+    that SIGPIPE ended (128 + 13), as other Unix tools do."""
+    try:  # nothing more may reach the closed pipe, not even Python's flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a file (a test's capture)
+    return typer.Exit(EXIT_PIPE_CLOSED)
 
 
 @app.command("load")
@@ -265,13 +289,20 @@ def load_command(
     files: Annotated[list[Path], typer.Argument(help="Export files: each named graph of .nq/.trig replaces that graph; .ttl/.nt/.jsonld need --graph.")],
     graph: Annotated[Optional[str], typer.Option("--graph", "-g", help="The graph IRI for triples outside a named graph.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite graphs that another export (or anything but this dataset) wrote; without it, kg load refuses.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds each graph may take: connecting, sending, the answer, retries.")] = LoadOptions.model_fields["timeout_seconds"].default,
+    total_timeout: Annotated[float, typer.Option("--total-timeout", min=0.001, help="Seconds the whole load may take.")] = LoadOptions.model_fields["total_timeout_seconds"].default,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
     """Load an export into a triple store, replacing each graph it names (credentials from the environment);
     refuses to replace a graph another export wrote unless --replace."""
     try:
-        loaded = load_files(files, LoadOptions(endpoint=endpoint, graph=graph, replace=replace), os.environ)
+        options = LoadOptions(endpoint=endpoint, graph=graph, replace=replace, timeout_seconds=timeout,
+                              total_timeout_seconds=total_timeout)
+        with _progress(enabled=not quiet, unit="triples") as progress:
+            loaded = load_files(files, options, os.environ, progress)
+    except KeyboardInterrupt:
+        raise _interrupted() from None
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     if not quiet:
@@ -280,6 +311,12 @@ def load_command(
                  else f"replaced <{item.graph}>: {item.triples} triples")
         written = [i for i in loaded if not i.deleted]
         _err(f"loaded {len(written)} graph(s), {sum(i.triples for i in written)} triples into {endpoint}")
+
+
+def _interrupted() -> typer.Exit:
+    """Ctrl-C: one line and the shell's code for SIGINT (128 + 2)."""
+    _err("error: interrupted")
+    return typer.Exit(EXIT_INTERRUPTED)
 
 
 logging.getLogger("kg").addHandler(logging.NullHandler())

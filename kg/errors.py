@@ -3,6 +3,7 @@ once here as ``path:line: error: message`` (the format compilers and linters use
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -65,4 +66,26 @@ class StoreError(KgError):
     exit_code = 2
 
     def __init__(self, message: str):
+        self.detail = message
         super().__init__(f"error: {message}")
+
+
+_SHOWN_AS_ESCAPES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Unicode categories a terminal must not be given raw: controls (ESC starts an escape
+sequence), format characters (bidi overrides reorder what is shown), surrogates,
+private-use and unassigned code points, line and paragraph separators."""
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, bidi or other format character written as an escape
+    (``\\x1b``, ``\\u202e``), so data shown on a terminal cannot drive it; a zero-width
+    joiner inside a word (emoji sequences, Indic scripts) is kept."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(c) if unicodedata.category(c) in _SHOWN_AS_ESCAPES and c != "\u200d" else c
+                   for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

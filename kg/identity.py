@@ -13,7 +13,9 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+
+import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.models import Agent, Curation, SourceRef
@@ -56,10 +58,24 @@ _ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).i
 
 
 def text_key(text: str) -> str:
-    """The words of a text, folded, one space apart: what two spellings of it share."""
+    """The words of a text, folded, one space apart: what two spellings of it share.
+
+    A text with no letter or digit (``🚀🎉``, ``!!! ???``) has no words to share: its key
+    is :func:`symbols_key` of the exact text, so two such texts are one only when they
+    are the same characters."""
     if text.isascii():  # the same words, twice as fast on a long abstract
-        return " ".join(text.lower().translate(_ASCII_NON_WORD).split())
-    return " ".join(_WORD.findall(fold(text)))
+        key = " ".join(text.lower().translate(_ASCII_NON_WORD).split())
+    else:
+        key = " ".join(_WORD.findall(fold(text)))
+    return key or symbols_key(text)
+
+
+def symbols_key(text: str) -> str:
+    """The key of a text without words: ``_`` and a hash of its NFC form with runs of
+    whitespace made one space (``""`` for no text at all). Folded keys are words of
+    letters and digits, so no folded key starts with ``_``: the two never meet."""
+    exact = " ".join(unicodedata.normalize("NFC", text).split())
+    return f"_{_digest(exact, 16)}" if exact else ""
 
 
 def _digest(text: str, length: int = 12) -> str:
@@ -82,11 +98,23 @@ def person_key(name: str) -> str:
     return " ".join(sorted(text_key(name).split()))
 
 
+BASE_HINT = "use an absolute http(s) IRI ending in '/' or '#', for example --base https://example.org/kg/"
+_NOT_IN_IRIS = frozenset('<>"{}|^`\\')
+"""ASCII characters an IRI never holds (RFC 3987 §2.2; space and controls are refused apart)."""
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+"""Unicode categories of controls, format characters (bidi overrides, zero-width
+characters), surrogates, private-use, unassigned and space characters."""
+
+
 def check_base(base: str) -> str:
-    """The base IRI every data IRI sits under; must be absolute and end in ``/`` or ``#``."""
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+[/#]$", base) or any(c in base for c in '<>"{}|^`\\'):
-        raise InputError.at("--base", None, f"not an absolute IRI ending in '/' or '#': {base!r}",
-                            "for example --base https://example.org/kg/")
+    """The base IRI every data IRI sits under: an absolute ``http`` or ``https`` IRI
+    (RFC 3987) with a host, ending in ``/`` or ``#``, with no control, bidi or other
+    invisible character and only well-formed percent-escapes, so that every IRI made
+    from it is valid and means the same in every format."""
+    problem = _base_problem(base)
+    if problem:
+        raise InputError.at("--base", None, f"{problem}: {base!r}", BASE_HINT)
     return base
 
 
@@ -96,6 +124,33 @@ def check_dataset(name: str) -> str:
         raise InputError.at("--dataset", None, f"not a dataset name: {name!r}",
                             "use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
     return name
+
+
+def _base_problem(base: str) -> str | None:
+    invisible = next((c for c in base if unicodedata.category(c) in _INVISIBLE), None)
+    if invisible is not None:
+        return f"contains U+{ord(invisible):04X}, a control, space or invisible character"
+    excluded = next((c for c in base if c in _NOT_IN_IRIS), None)
+    if excluded is not None:
+        return f"contains {excluded!r}, which no IRI may hold"
+    if _BAD_PERCENT.search(base):
+        return "has a '%' that is not followed by two hexadecimal digits"
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not base.startswith(f"{parts.scheme}://"):
+        return "is not an absolute http:// or https:// IRI"
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number 0-65535
+    except ValueError:
+        return "has a port that is not a number from 0 to 65535"
+    if not parts.hostname:
+        return "has no host"
+    if not base.endswith(("/", "#")):
+        return "does not end in '/' or '#'"
+    try:
+        ox.NamedNode(base)
+    except ValueError as exc:
+        return f"is not a valid IRI ({' '.join(str(exc).split())})"
+    return None
 
 
 class Iris:

@@ -2,54 +2,55 @@
 Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/).
 
 Each named graph of the files goes to the store as one ``PUT ENDPOINT?graph=IRI``
-(§5.3 HTTP PUT), which replaces the graph, once kg.ownership has checked that no other
-export wrote it (or ``--replace``). Export IRIs are deterministic, so loading
+(§5.3 HTTP PUT), which replaces the graph. Export IRIs are deterministic, so loading
 the same export twice leaves the store with exactly one copy. Triples outside any
 named graph (Turtle, N-Triples, JSON-LD, or the default graph of N-Quads/TriG) go to
 the graph ``--graph`` names. A graph named by several files is sent once, with the
 triples of all of them, so one file never replaces another's part.
 
-Credentials come from the environment only and never appear in a message:
-``KG_STORE_TOKEN`` (``Authorization: Bearer``), or ``KG_STORE_USER`` with
-``KG_STORE_PASSWORD`` (HTTP Basic or Digest, whichever the server asks for).
-Transient failures (connection reset or timed out, HTTP 502, 503, 504) are retried
-with exponential backoff; nothing else is.
+Credentials come from the environment only, go only to the endpoint's origin and never
+appear in a message (:mod:`kg.store_client`): ``KG_STORE_TOKEN`` (``Authorization:
+Bearer``), or ``KG_STORE_USER`` with ``KG_STORE_PASSWORD`` (HTTP Basic or Digest,
+whichever the server asks for). Every graph must be replaced within ``--timeout``
+seconds (connecting, sending, the answer, retries) and the whole load within
+``--total-timeout``. Transient failures (a connection reset or closed mid-answer, HTTP
+502, 503, 504) are retried with exponential backoff while time is left; nothing else is.
 
 Known limit: each graph's N-Triples body is built in memory before it is sent.
 """
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from pathlib import Path
 
 import pyoxigraph as ox
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kg import __version__
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, StoreError, printable
 from kg.query import RDF_FORMATS
+from kg.store_client import Answer, Credentials, Deadline, RequestFailed, StoreClient, earliest, redact
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({502, 503, 504})
-TRANSIENT_ERRORS = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, TimeoutError)
 AUTH_HINT = "check KG_STORE_USER/KG_STORE_PASSWORD or KG_STORE_TOKEN"
 NTRIPLES = "application/n-triples"
+DETAIL_LIMIT = 200
+Progress = Callable[[str, int, int], None]
+"""(stage, done, total): triples replaced so far, out of all the load's triples."""
 
 
 class LoadOptions(BaseModel):
     """Where and how to load: the Graph Store endpoint, the graph for triples outside
-    a named graph, and the retry policy."""
+    a named graph, the retry policy and the deadlines."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -59,7 +60,10 @@ class LoadOptions(BaseModel):
     """Replace graphs that another export wrote (kg.ownership); without it, kg load refuses."""
     attempts: int = 3
     backoff_seconds: float = 0.5
-    timeout_seconds: float = 300.0
+    timeout_seconds: float = Field(default=300.0, gt=0)
+    """Per graph: connecting, sending, the answer and the retries (``--timeout``)."""
+    total_timeout_seconds: float = Field(default=3600.0, gt=0)
+    """The whole load, from its first request (``--total-timeout``)."""
 
 
 class LoadedGraph(BaseModel):
@@ -73,28 +77,38 @@ class LoadedGraph(BaseModel):
     """A graph of the dataset that this export no longer has, deleted from the store."""
 
 
-def load_files(paths: Sequence[Path], options: LoadOptions,
-               env: Mapping[str, str]) -> list[LoadedGraph]:
+def load_files(paths: Sequence[Path], options: LoadOptions, env: Mapping[str, str],
+               progress: Progress | None = None) -> list[LoadedGraph]:
     """Replace, in the store, every graph the files name with the files' triples, once
-    sure that no other export wrote them (kg.ownership; or ``options.replace``)."""
-    from kg.ownership import check_overwrites, delete_graph, load_order  # it builds on this module's HTTP helpers
+    sure that no other export wrote them (kg.ownership; or ``options.replace``); then
+    delete the graphs of these datasets that the export no longer has."""
+    from kg.ownership import check_overwrites, delete_graph, load_order  # it builds on this module's helpers
 
     endpoint = check_endpoint(options.endpoint)
+    client = StoreClient(endpoint, check_credentials(env), f"kg/{__version__}")
     graphs = read_graphs(paths, options.graph)
-    opener = build_opener(endpoint, env)
+    whole_load = Deadline.after(options.total_timeout_seconds, "--total-timeout")
     if graphs:
-        check_access(opener, endpoint, min(graphs), options)
-    stale = check_overwrites(opener, graphs, options)
-    loaded = []
-    for graph in load_order(graphs):
-        body = ox.serialize(graphs[graph], format=ox.RdfFormat.N_TRIPLES)
-        put_graph(opener, endpoint, graph, body, options)
-        log.info("replaced <%s> with %d triples", graph, len(graphs[graph]))
-        loaded.append(LoadedGraph(graph=graph, triples=len(graphs[graph])))
+        check_access(client, min(graphs), options, whole_load)
+    stale = check_overwrites(client, graphs, options, whole_load)
+    loaded = put_graphs(client, graphs, load_order(graphs), options, whole_load, progress)
     for graph in stale:
-        delete_graph(opener, graph, options)
+        delete_graph(client, graph, options, whole_load)
         loaded.append(LoadedGraph(graph=graph, triples=0, deleted=True))
     return loaded
+
+
+def check_credentials(env: Mapping[str, str]) -> Credentials:
+    """The credentials the environment gives, if they make sense together."""
+    credentials = Credentials.from_env(env)
+    if bool(credentials.user) != bool(credentials.password) and not credentials.token:
+        raise StoreError("set both KG_STORE_USER and KG_STORE_PASSWORD, or neither")
+    if credentials.token and not (credentials.token.isascii() and credentials.token.isprintable()):
+        raise StoreError("KG_STORE_TOKEN must be printable ASCII (RFC 6750 §2.1): check for a line break")
+    for name, value in (("KG_STORE_USER", credentials.user), ("KG_STORE_PASSWORD", credentials.password)):
+        if value and not value.isprintable():
+            raise StoreError(f"{name} holds a control character: check for a line break")
+    return credentials
 
 
 def read_graphs(paths: Sequence[Path], default_graph: str | None) -> dict[str, list[ox.Triple]]:
@@ -138,7 +152,7 @@ def check_endpoint(endpoint: str) -> str:
         usable = parts.scheme in ("http", "https") and parts.hostname and (parts.port or True)
     except ValueError:  # a port that is not a number
         usable = False
-    if not usable:
+    if not usable or not endpoint.isprintable():
         raise StoreError(f"the endpoint must be an http:// or https:// URL, not {endpoint!r}")
     return endpoint
 
@@ -148,158 +162,119 @@ def graph_url(endpoint: str, graph: str) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{urllib.parse.urlencode({'graph': graph})}"
 
 
-def build_opener(endpoint: str, env: Mapping[str, str]) -> urllib.request.OpenerDirector:
-    """An HTTP client with the credentials of the environment: a bearer token sent
-    with every request (it wins if both are set), or a user and password for the
-    server's Basic or Digest challenge."""
-    token, user, password = (env.get(k) for k in ("KG_STORE_TOKEN", "KG_STORE_USER", "KG_STORE_PASSWORD"))
-    if bool(user) != bool(password) and not token:
-        raise StoreError("set both KG_STORE_USER and KG_STORE_PASSWORD, or neither")
-    handlers = [ChallengeAuthHandler(endpoint, user, password)] if user and not token else []
-    opener = urllib.request.build_opener(*handlers)
-    opener.addheaders = [("User-Agent", f"kg/{__version__}")]
-    if token:
-        opener.addheaders.append(("Authorization", f"Bearer {token}"))
-    return opener
-
-
-class ChallengeAuthHandler(urllib.request.BaseHandler):
-    """HTTP Basic or Digest authentication (RFC 7617, RFC 7616), whichever the server
-    asks for: the first challenge is answered, and every later request is then
-    authenticated up front (Digest reusing the nonce with a growing nonce count,
-    RFC 7616 §3.3), so a large body is never sent only to be refused. Nothing is
-    sent before the server asks: Virtuoso refuses an unasked-for Basic header."""
-
-    handler_order = 400  # before urllib's own 401 handling
-
-    def __init__(self, endpoint: str, user: str, password: str):
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, endpoint, user, password)
-        self._digest = urllib.request.HTTPDigestAuthHandler(passwords)  # computes the responses
-        self._basic = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        self._challenge: dict[str, str] | None = None  # the Digest challenge, once seen
-        self._scheme: str | None = None
-
-    def _authorization(self, request: urllib.request.Request) -> str | None:
-        if self._scheme == "basic":
-            return self._basic
-        if self._scheme == "digest" and self._challenge:
-            answer = self._digest.get_authorization(request, self._challenge)
-            return f"Digest {answer}" if answer else None
-        return None
-
-    def http_request(self, request: urllib.request.Request) -> urllib.request.Request:
-        authorization = self._authorization(request)
-        if authorization and not request.has_header("Authorization"):
-            request.add_unredirected_header("Authorization", authorization)
-        return request
-
-    https_request = http_request
-
-    def http_error_401(self, request, response, code, message, headers):
-        """Answer a challenge once (a 401 without one, as some stores send, gets Basic);
-        a second refusal, unless only the nonce went stale, is the server's final word,
-        left to the caller as a 401."""
-        challenge = headers.get("WWW-Authenticate") or "Basic"
-        scheme, _, params = challenge.partition(" ")
-        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params)) if params else {}
-        stale = fields.get("stale", "").lower() == "true"
-        if scheme.lower() not in ("basic", "digest") or (request.has_header("Authorization") and not stale):
-            return None
-        self._scheme, self._challenge = scheme.lower(), fields
-        authorization = self._authorization(request)
-        if not authorization:
-            return None
-        response.close()
-        request.add_unredirected_header("Authorization", authorization)
-        return self.parent.open(request, timeout=request.timeout)
-
-
-def check_access(opener: urllib.request.OpenerDirector, endpoint: str, graph: str,
-                 options: LoadOptions) -> None:
+def check_access(client: StoreClient, graph: str, options: LoadOptions, whole_load: Deadline) -> None:
     """Ask about one graph (HEAD, §5.4) before sending any data, so that a store that is
     down or rejects the credentials fails fast and says so: a server that rejects the
     credentials may hang up in the middle of a large body. Other answers (a store
     without HEAD support, an unknown graph, a transient failure) are left to the PUT."""
-    request = urllib.request.Request(graph_url(endpoint, graph), method="HEAD")
+    deadline = earliest(Deadline.after(options.timeout_seconds, "--timeout"), whole_load)
     try:
-        with opener.open(request, timeout=options.timeout_seconds) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 401:
-            raise StoreError(describe_failure(exc, endpoint, graph)) from None
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one StoreError line
-        if not is_transient(exc):
-            raise StoreError(describe_failure(exc, endpoint, graph)) from None
+        answer = client.request("HEAD", graph_url(client.endpoint, graph), deadline)
+    except RequestFailed as failure:
+        if failure.transient:
+            return
+        raise StoreError(describe_failure(failure, client, graph)) from None
+    if answer.status == 401:
+        raise StoreError(describe_answer(answer, client, graph))
 
 
-def put_graph(opener: urllib.request.OpenerDirector, endpoint: str, graph: str, body: bytes,
-              options: LoadOptions) -> None:
-    """PUT one graph's N-Triples, replacing the graph (§5.3); raise StoreError on failure."""
-    def put() -> None:
-        request = urllib.request.Request(graph_url(endpoint, graph), data=body, method="PUT",
-                                         headers={"Content-Type": NTRIPLES})
-        with opener.open(request, timeout=options.timeout_seconds) as response:
-            response.read()
-    try:
-        _with_retries(put, options)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one StoreError line
-        raise StoreError(describe_failure(exc, endpoint, graph)) from None
+def put_graphs(client: StoreClient, graphs: Mapping[str, list[ox.Triple]], order: Sequence[str],
+               options: LoadOptions, whole_load: Deadline, progress: Progress | None = None) -> list[LoadedGraph]:
+    """PUT every graph, in ``order``; a failure says how many were replaced before it."""
+    total, done, loaded = sum(map(len, graphs.values())), 0, []
+    for graph in order:
+        triples = len(graphs[graph])
+        body = ox.serialize(graphs[graph], format=ox.RdfFormat.N_TRIPLES)
+
+        def sent(size: int, before: int = done, triples: int = triples, length: int = len(body)) -> None:
+            if progress:
+                progress("load", before + triples * size // max(length, 1), total)
+        try:
+            put_graph(client, graph, body, options, whole_load, sent)
+        except StoreError as error:
+            if not loaded:
+                raise
+            raise StoreError(f"{error.detail}; {len(loaded)} of {len(graphs)} graph(s) were replaced "
+                             "before it") from None
+        log.info("replaced <%s> with %d triples", graph, triples)
+        loaded.append(LoadedGraph(graph=graph, triples=triples))
+        done += triples
+        if progress:
+            progress("load", done, total)
+    return loaded
 
 
-def _with_retries(send: Callable[[], None], options: LoadOptions) -> None:
-    """Call ``send``, again after a growing pause while it fails transiently, at most
-    ``options.attempts`` times in all; re-raise the last failure."""
+def put_graph(client: StoreClient, graph: str, body: bytes, options: LoadOptions, whole_load: Deadline,
+              sent: Callable[[int], None] | None = None) -> None:
+    """PUT one graph's N-Triples, replacing the graph (§5.3), retrying transient failures
+    while its deadline allows; raise StoreError on failure."""
+    deadline = earliest(Deadline.after(options.timeout_seconds, "--timeout"), whole_load)
+    url = graph_url(client.endpoint, graph)
     for attempt in range(1, options.attempts + 1):
         try:
-            return send()
-        except Exception as exc:
-            if attempt == options.attempts or not is_transient(exc):
-                raise
-            delay = options.backoff_seconds * 2 ** (attempt - 1)
-            log.warning("%s; retrying in %.1f s", type(exc).__name__, delay)
-            time.sleep(delay)
+            answer = client.request("PUT", url, deadline, body, {"Content-Type": NTRIPLES}, sent)
+        except RequestFailed as failure:
+            if not failure.transient or not _may_retry(attempt, options, deadline, failure.reason):
+                raise StoreError(describe_failure(failure, client, graph)) from None
+            continue
+        if 200 <= answer.status < 300:
+            return
+        if answer.status not in RETRY_STATUSES or not _may_retry(attempt, options, deadline, str(answer.status)):
+            raise StoreError(describe_answer(answer, client, graph))
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Worth another try: a gateway or overload status, or a dropped connection."""
-    if isinstance(exc, urllib.error.HTTPError):
-        return exc.code in RETRY_STATUSES
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    return isinstance(reason, TRANSIENT_ERRORS)
+def _may_retry(attempt: int, options: LoadOptions, deadline: Deadline, what: str) -> bool:
+    """Whether another attempt is allowed and there is time for it; if so, wait first."""
+    delay = options.backoff_seconds * 2 ** (attempt - 1)
+    if attempt >= options.attempts or deadline.remaining() <= delay:
+        return False
+    log.warning("%s; retrying in %.1f s", what, delay)
+    time.sleep(delay)
+    return True
 
 
-def describe_failure(exc: BaseException, endpoint: str, graph: str) -> str:
-    """One line that says what went wrong, without the request's credentials."""
-    if isinstance(exc, urllib.error.HTTPError):
-        status = f"{endpoint} answered {exc.code} {_phrase(exc)}"
-        if exc.code == 401:
-            return f"{status}: {AUTH_HINT}"
-        detail = _response_detail(exc)
-        hint = f" ({AUTH_HINT})" if exc.code == 403 else ""
-        return f"{status} for graph <{graph}>" + (f": {detail}" if detail else "") + hint
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    if isinstance(reason, ConnectionRefusedError):
+def describe_failure(failure: RequestFailed, client: StoreClient, graph: str) -> str:
+    """One line for a request that got no answer, naming the endpoint and the graph."""
+    endpoint = client.endpoint
+    if failure.deadline is not None:
+        deadline = failure.deadline
+        if deadline.option == "--total-timeout":
+            return f"the load into {endpoint} did not finish within {deadline.seconds:g} s (--total-timeout)"
+        return (f"{endpoint} did not answer in time: graph <{graph}> was not replaced within "
+                f"{deadline.seconds:g} s (--timeout)")
+    if failure.reason == "connection refused":
         return f"cannot connect to {endpoint}: connection refused"
-    if isinstance(reason, TimeoutError):
-        return f"{endpoint} did not answer in time"
-    if isinstance(exc, ValueError):  # a URL urllib cannot use
-        return f"{endpoint}: {' '.join(str(exc).split())}"
-    return f"cannot connect to {endpoint}: {' '.join(str(reason).split()) or type(reason).__name__}"
+    return f"{endpoint}: {printable(redact(failure.reason, client.secrets))} (graph <{graph}>)"
 
 
-def _phrase(exc: urllib.error.HTTPError) -> str:
+def describe_answer(answer: Answer, client: StoreClient, graph: str) -> str:
+    """One line for a refusal: the status, the server's explanation without anything that
+    could be a credential, and what to do."""
+    endpoint, status = client.endpoint, f"{answer.status} {_phrase(answer, client)}"
+    if not answer.same_origin:
+        where = printable(redact(answer.url, client.secrets))
+        return (f"{endpoint} redirected to {where}, which answered {status} for graph <{graph}>: kg sends "
+                f"credentials only to the endpoint's own origin (use that URL as the endpoint if you trust it)")
+    if answer.status == 401:
+        return f"{endpoint} answered {status}: {AUTH_HINT}"
+    if 300 <= answer.status < 400 and answer.headers.get("Location"):
+        where = printable(redact(answer.headers["Location"], client.secrets))
+        return f"{endpoint} answered {status} for graph <{graph}>: a PUT is not redirected (the store points to {where})"
+    detail = response_detail(answer.body, client.secrets)
+    hint = f" ({AUTH_HINT})" if answer.status == 403 else ""
+    return f"{endpoint} answered {status} for graph <{graph}>" + (f": {detail}" if detail else "") + hint
+
+
+def _phrase(answer: Answer, client: StoreClient) -> str:
     try:
-        return HTTPStatus(exc.code).phrase
+        return HTTPStatus(answer.status).phrase
     except ValueError:
-        return str(exc.reason)
+        return printable(redact(answer.reason, client.secrets))
 
 
-def _response_detail(exc: urllib.error.HTTPError, limit: int = 200) -> str:
-    """The start of an error response's body as plain text (servers explain there)."""
-    try:
-        raw = exc.read(4096).decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001 - the status alone still says enough
-        return ""
-    text = " ".join(re.sub(r"<[^>]*>", " ", raw).split())
+def response_detail(body: bytes, secrets: list[str], limit: int = DETAIL_LIMIT) -> str:
+    """The start of an error answer's body as one line of plain text (servers explain
+    there), without credentials or anything that could drive a terminal."""
+    text = redact(body[:4096].decode("utf-8", "replace"), secrets)
+    text = printable(" ".join(re.sub(r"<[^>]*>", " ", text).split()))
     return text if len(text) <= limit else text[:limit - 1] + "…"

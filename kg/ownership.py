@@ -21,19 +21,20 @@ deleted (DELETE, §5.5) after the load, so the store holds the dataset as export
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
-from kg.load import NTRIPLES, LoadOptions, describe_failure, graph_url
+from kg.errors import StoreError, printable
+from kg.load import DETAIL_LIMIT, NTRIPLES, LoadOptions, describe_answer, describe_failure, graph_url
+from kg.store_client import ANSWER_LIMIT, Answer, Deadline, RequestFailed, StoreClient, earliest
 from kg.namespaces import DCTERMS, VOID
 
 IN_DATASET = ox.NamedNode(str(VOID.inDataset))
 SOURCE = ox.NamedNode(str(DCTERMS.source))
+DESCRIPTION_LIMIT = 256 << 20
+"""The most of a description graph kg reads (one ``dcterms:source`` line per profile file)."""
 NO_HEAD = frozenset({405, 501})
 """Answers of a store that does not implement HEAD (Virtuoso 7 answers 501)."""
 
@@ -78,8 +79,8 @@ def load_order(graphs: Mapping[str, Sequence[ox.Triple]]) -> list[str]:
     return sorted(graphs, key=lambda graph: (graph in descriptions, graph))
 
 
-def check_overwrites(opener: urllib.request.OpenerDirector, graphs: Mapping[str, Sequence[ox.Triple]],
-                     options: LoadOptions) -> list[str]:
+def check_overwrites(client: StoreClient, graphs: Mapping[str, Sequence[ox.Triple]], options: LoadOptions,
+                     whole_load: Deadline) -> list[str]:
     """Raise StoreError if loading ``graphs`` would replace what another export wrote
     (unless ``options.replace``); return the store's graphs of these datasets that the
     load leaves behind, to be deleted after it."""
@@ -88,7 +89,7 @@ def check_overwrites(opener: urllib.request.OpenerDirector, graphs: Mapping[str,
     refusals: list[str] = []
     stale: set[str] = set()
     for claim in claims:
-        stored = _stored_claim(opener, claim, options)
+        stored = _stored_claim(client, claim, options, whole_load)
         if stored is None:
             continue
         same = stored.dataset == claim.dataset
@@ -97,7 +98,7 @@ def check_overwrites(opener: urllib.request.OpenerDirector, graphs: Mapping[str,
         elif same:
             stale |= stored.graphs - claim.graphs - set(graphs)
     for graph in sorted(set(graphs) - claimed):
-        if not options.replace and graph_exists(opener, graph, options):
+        if not options.replace and graph_exists(client, graph, options, whole_load):
             refusals.append(f"the store already has a graph <{graph}> that this load would replace, and "
                             "kg cannot tell which export wrote it")
     if refusals:
@@ -118,63 +119,71 @@ def _refusal(claim: Claim, stored: Claim) -> str:
             f"({len(stored.sources)} there, {len(claim.sources)} here, {common} in common)")
 
 
-def _stored_claim(opener: urllib.request.OpenerDirector, claim: Claim, options: LoadOptions) -> Claim | None:
+def _stored_claim(client: StoreClient, claim: Claim, options: LoadOptions, whole_load: Deadline) -> Claim | None:
     """The store's copy of the claim's description graph, read as a claim: None where the
     store has no such graph (or an empty one), else the claim of this dataset, or of
     another it describes, or of no dataset (``""``)."""
-    body = read_graph(opener, claim.description, options)
+    body = read_graph(client, claim.description, options, whole_load)
     if not body:
         return None
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    try:
+        parsed = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"{client.endpoint} sent graph <{claim.description}> as N-Triples kg cannot read: "
+                         f"{printable(' '.join(str(exc).split()))[:DETAIL_LIMIT]}") from None
     found = _claims(claim.description, triples)
     nothing = Claim("", claim.description, frozenset(), frozenset())
     return next((c for c in found if c.dataset == claim.dataset), found[0] if found else nothing)
 
 
-def read_graph(opener: urllib.request.OpenerDirector, graph: str, options: LoadOptions) -> bytes | None:
-    """A graph's N-Triples (GET, §5.2), or None if the store has no such graph."""
-    request = urllib.request.Request(graph_url(options.endpoint, graph), headers={"Accept": NTRIPLES})
+def _deadline(options: LoadOptions, whole_load: Deadline) -> Deadline:
+    return earliest(Deadline.after(options.timeout_seconds, "--timeout"), whole_load)
+
+
+def _ask(client: StoreClient, method: str, graph: str, options: LoadOptions, whole_load: Deadline,
+         headers: Mapping[str, str] | None = None, limit: int = ANSWER_LIMIT) -> Answer:
+    """One request about a graph, or StoreError naming the endpoint and the graph."""
     try:
-        with opener.open(request, timeout=options.timeout_seconds) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return None
-        raise StoreError(describe_failure(exc, options.endpoint, graph)) from None
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one StoreError line
-        raise StoreError(describe_failure(exc, options.endpoint, graph)) from None
+        return client.request(method, graph_url(client.endpoint, graph), _deadline(options, whole_load),
+                              headers=headers, limit=limit)
+    except RequestFailed as failure:
+        raise StoreError(describe_failure(failure, client, graph)) from None
 
 
-def graph_exists(opener: urllib.request.OpenerDirector, graph: str, options: LoadOptions) -> bool:
-    """Whether the store has the graph: HEAD (§5.4), or the status of a GET whose body is
-    not read where the store does not implement HEAD."""
+def read_graph(client: StoreClient, graph: str, options: LoadOptions, whole_load: Deadline) -> bytes | None:
+    """A graph's N-Triples (GET, §5.2), or None if the store has no such graph."""
+    answer = _ask(client, "GET", graph, options, whole_load, {"Accept": NTRIPLES}, DESCRIPTION_LIMIT)
+    if answer.status == 404:
+        return None
+    if not 200 <= answer.status < 300:
+        raise StoreError(describe_answer(answer, client, graph))
+    if len(answer.body) >= DESCRIPTION_LIMIT:
+        raise StoreError(f"{client.endpoint}: graph <{graph}> is larger than {DESCRIPTION_LIMIT >> 20} MiB: "
+                         "not a description kg wrote")
+    return answer.body
+
+
+def graph_exists(client: StoreClient, graph: str, options: LoadOptions, whole_load: Deadline) -> bool:
+    """Whether the store has the graph: HEAD (§5.4), or the status of a GET where the
+    store does not implement HEAD."""
     for method in ("HEAD", "GET"):
-        request = urllib.request.Request(graph_url(options.endpoint, graph), method=method,
-                                         headers={"Accept": NTRIPLES})
-        try:
-            with opener.open(request, timeout=options.timeout_seconds):
-                return True
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
-                return False
-            if not (method == "HEAD" and exc.code in NO_HEAD):
-                raise StoreError(describe_failure(exc, options.endpoint, graph)) from None
-        except Exception as exc:  # noqa: BLE001
-            raise StoreError(describe_failure(exc, options.endpoint, graph)) from None
+        answer = _ask(client, method, graph, options, whole_load, {"Accept": NTRIPLES})
+        if answer.status == 404:
+            return False
+        if 200 <= answer.status < 300:
+            return True
+        if not (method == "HEAD" and answer.status in NO_HEAD):
+            raise StoreError(describe_answer(answer, client, graph))
     return True
 
 
-def delete_graph(opener: urllib.request.OpenerDirector, graph: str, options: LoadOptions) -> None:
-    """Drop a graph (DELETE, §5.5); one the store no longer has is fine."""
-    request = urllib.request.Request(graph_url(options.endpoint, graph), method="DELETE")
-    try:
-        with opener.open(request, timeout=options.timeout_seconds) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code != 404:
-            raise StoreError(describe_failure(exc, options.endpoint, graph)) from None
-    except Exception as exc:  # noqa: BLE001
-        raise StoreError(describe_failure(exc, options.endpoint, graph)) from None
+def delete_graph(client: StoreClient, graph: str, options: LoadOptions, whole_load: Deadline) -> None:
+    """Drop a graph (DELETE, §5.5); one the store no longer has is fine. No Accept header:
+    Virtuoso answers 406 to a DELETE that asks for N-Triples."""
+    answer = _ask(client, "DELETE", graph, options, whole_load)
+    if answer.status != 404 and not 200 <= answer.status < 300:
+        raise StoreError(describe_answer(answer, client, graph))
 
 
 __all__ = ["Claim", "check_overwrites", "claims_in", "delete_graph", "graph_exists", "load_order", "read_graph"]

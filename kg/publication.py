@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from kg.curation import read_toml
 from kg.errors import InputError
-from kg.identity import DATASET_NAME, check_base, slug, text_key
+from kg.identity import BASE_HINT, DATASET_NAME, check_base, slug, text_key
 from kg.namespaces import DEFAULT_BASE, DEFAULT_DATASET
 
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
@@ -87,13 +87,22 @@ def _date(value: object) -> datetime.date:
     raise ValueError(f"not a date YYYY-MM-DD: {value!r}")
 
 
+class _SettingError(ValueError):
+    """A bad value, with the hint that says how to write a good one."""
+
+    def __init__(self, message: str, hint: str | None):
+        super().__init__(message)
+        self.hint = hint
+
+
 def _base(value: object) -> str:
+    """kg.identity.check_base's verdict, message and hint."""
     if not isinstance(value, str):
-        raise ValueError("needs an IRI ending in '/' or '#'")
+        raise _SettingError("needs an IRI ending in '/' or '#'", BASE_HINT)
     try:
         return check_base(value)
-    except InputError:
-        raise ValueError(f"not an absolute IRI ending in '/' or '#': {value!r}") from None
+    except InputError as exc:
+        raise _SettingError(exc.diagnostics[0].message, exc.diagnostics[0].hint) from None
 
 
 SETTINGS: dict[str, tuple[str, Callable[[object], Any]]] = {
@@ -120,8 +129,8 @@ def check_setting(option: str, value: object, where: tuple[str, int | None] | No
     except ValueError as exc:
         path, line = where or (f"--{option}", None)
         message = str(exc) or f"bad value {value!r}"
-        raise InputError.at(path, line, f"{option}: {message}" if where else message,
-                            FORMAT_HINT if where else None) from None
+        hint = getattr(exc, "hint", None) or (FORMAT_HINT if where else None)
+        raise InputError.at(path, line, f"{option}: {message}" if where else message, hint) from None
 
 
 def read_config(path: Path) -> dict[str, Any]:

@@ -98,7 +98,7 @@ def test_the_issue_date_comes_from_the_option_or_source_date_epoch(tmp_path, env
     (("--license", "CC BY 4.0"), {}, "--license: error: not an absolute IRI: 'CC BY 4.0'"),
     (("--issued", "2025-02-30"), {}, "--issued: error: not a date YYYY-MM-DD: '2025-02-30'"),
     (("--dataset", "my data"), {}, "--dataset: error: not a dataset name: 'my data'"),
-    (("--base", "example.org/kg"), {}, "--base: error: not an absolute IRI ending in '/' or '#'"),
+    (("--base", "example.org/kg"), {}, "--base: error: is not an absolute http:// or https:// IRI"),
     ((), {"SOURCE_DATE_EPOCH": "yesterday"}, "SOURCE_DATE_EPOCH: error: not a whole number of seconds"),
 ])
 def test_bad_settings_exit_2_and_write_nothing(tmp_path, options, env, message):
