@@ -92,14 +92,27 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def quality(ranges: list[MediaRange], media_type: str) -> float:
-    """The quality a client gives a media type: that of its most specific matching range."""
+def quality(ranges: list[MediaRange], media_type: str) -> tuple[float, int]:
+    """The quality a client gives a media type, that of its most specific matching range,
+    and how specific that range is (-1: none matches)."""
     best, specificity = 0.0, -1
     for media_range in ranges:
         match = media_range.matches(media_type)
         if match > specificity or (match == specificity and match >= 0 and media_range.quality > best):
             best, specificity = media_range.quality, match
-    return best if specificity >= 0 else 0.0
+    return (best if specificity >= 0 else 0.0), specificity
+
+
+def representation_quality(ranges: list[MediaRange], representation: Representation) -> float:
+    """The quality of the media type answered; another accepted type (an alias such as
+    ``application/json``) counts only where ``Accept`` names it exactly, so ``*/*`` does
+    not override ``text/html;q=0`` through ``application/xhtml+xml``."""
+    q = quality(ranges, representation.media_type)[0]
+    for alias in representation.accepted[1:]:
+        alias_quality, specificity = quality(ranges, alias)
+        if specificity == 2:
+            q = max(q, alias_quality)
+    return q
 
 
 def choose(header: str | None, offered: tuple[Representation, ...] = REPRESENTATIONS) -> Representation | None:
@@ -108,7 +121,7 @@ def choose(header: str | None, offered: tuple[Representation, ...] = REPRESENTAT
     best: Representation | None = None
     best_quality = 0.0
     for representation in offered:
-        q = max(quality(ranges, media_type) for media_type in representation.accepted)
+        q = representation_quality(ranges, representation)
         if q > best_quality:
             best, best_quality = representation, q
     return best

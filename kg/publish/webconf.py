@@ -66,13 +66,23 @@ function quality(ranges, type) {
         var m = matches(range, type);
         if (m > specificity || (m === specificity && m >= 0 && range[2] > best)) { best = range[2]; specificity = m; }
     });
-    return specificity >= 0 ? best : 0;
+    return [specificity >= 0 ? best : 0, specificity];
+}
+
+// The answered type's quality; an alias counts only where Accept names it exactly.
+function representationQuality(ranges, types) {
+    var q = quality(ranges, types[0])[0];
+    for (var i = 1; i < types.length; i++) {
+        var alias = quality(ranges, types[i]);
+        if (alias[1] === 2 && alias[0] > q) { q = alias[0]; }
+    }
+    return q;
 }
 
 function choose(header, offered) {
     var ranges = parse(header), best = "", bestQuality = 0;
     offered.forEach(function (representation) {
-        var q = Math.max.apply(null, representation[1].map(function (t) { return quality(ranges, t); }));
+        var q = representationQuality(ranges, representation[1]);
         if (q > bestQuality) { best = representation[0]; bestQuality = q; }
     });
     return best;
@@ -219,15 +229,24 @@ local function quality(ranges, media_type)
       best, specificity = range[3], m
     end
   end
-  if specificity >= 0 then return best end
-  return 0
+  if specificity >= 0 then return best, specificity end
+  return 0, specificity
+end
+
+-- The answered type's quality; an alias counts only where Accept names it exactly.
+local function representation_quality(ranges, types)
+  local q = quality(ranges, types[1])
+  for i = 2, #types do
+    local alias, specificity = quality(ranges, types[i])
+    if specificity == 2 and alias > q then q = alias end
+  end
+  return q
 end
 
 local function choose(header, offered)
   local ranges, best, best_quality = parse(header), nil, 0
   for _, representation in ipairs(offered) do
-    local q = 0
-    for _, media_type in ipairs(representation[2]) do q = math.max(q, quality(ranges, media_type)) end
+    local q = representation_quality(ranges, representation[2])
     if q > best_quality then best, best_quality = representation, q end
   end
   return best
