@@ -28,6 +28,7 @@ class Representation:
     media_type: str
     accepted: tuple[str, ...]
     """Media types a client may ask for to get it (the first is the one answered)."""
+    title: str = ""
     charset: bool = True
 
     @property
@@ -35,11 +36,11 @@ class Representation:
         return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
 
 
-HTML = Representation("html", ".html", "text/html", ("text/html", "application/xhtml+xml"))
-TURTLE = Representation("turtle", ".ttl", "text/turtle", ("text/turtle", "application/x-turtle"))
-JSONLD = Representation("json-ld", ".jsonld", "application/ld+json", ("application/ld+json", "application/json"))
-NTRIPLES = Representation("ntriples", ".nt", "application/n-triples", ("application/n-triples",))
-RDFXML = Representation("rdf-xml", ".rdf", "application/rdf+xml", ("application/rdf+xml",))
+HTML = Representation("html", ".html", "text/html", ("text/html", "application/xhtml+xml"), "HTML")
+TURTLE = Representation("turtle", ".ttl", "text/turtle", ("text/turtle", "application/x-turtle"), "Turtle")
+JSONLD = Representation("json-ld", ".jsonld", "application/ld+json", ("application/ld+json", "application/json"), "JSON-LD")
+NTRIPLES = Representation("ntriples", ".nt", "application/n-triples", ("application/n-triples",), "N-Triples")
+RDFXML = Representation("rdf-xml", ".rdf", "application/rdf+xml", ("application/rdf+xml",), "RDF/XML")
 
 REPRESENTATIONS: tuple[Representation, ...] = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
 """Every representation, in the server's order of preference (ties in ``Accept`` go to

@@ -44,11 +44,16 @@ class Context:
         return tuple(self.link.to(v.value) for v in self.values(predicate) if isinstance(v, ox.NamedNode))
 
     def reverse(self, predicate: str, heading: str, detail: Callable[[str], tuple[Link, ...]] | None = None,
-                key: Callable[[str], object] | None = None) -> Section:
+                key: Callable[[str], object] | None = None, note: Callable[[str], str] | None = None,
+                lead: str = "") -> Section:
+        """The resources that point to this one by ``predicate`` (bounded), as items."""
         found, more = self.published.subjects(predicate, self.iri)
         found = sorted(found, key=key) if key else found
-        items = tuple(Item(self.link.to(s), detail(s) if detail else ()) for s in found)
-        return Section(heading, items, note="and more: ask the SPARQL endpoint for all" if more else "")
+        items = []
+        for s in found:
+            details = detail(s) if detail else ()
+            items.append(Item(self.link.to(s, note=note(s) if note else ""), details, lead=lead if details else ""))
+        return Section(heading, tuple(items), note="and more: ask the SPARQL endpoint for all" if more else "")
 
 
 def _facts(*facts: tuple[str, tuple[Link, ...]]) -> tuple[Fact, ...]:
@@ -62,11 +67,11 @@ def _date_key(published: Published) -> Callable[[str], tuple[str, str]]:
     return key
 
 
-def _work_detail(ctx: Context) -> Callable[[str], tuple[Link, ...]]:
-    def detail(work: str) -> tuple[Link, ...]:
+def _date_note(ctx: Context) -> Callable[[str], str]:
+    def note(work: str) -> str:
         date = ctx.published.value(work, str(SCHEMA.datePublished))
-        return (Link(date.value),) if date else (Link("undated"),)
-    return detail
+        return date.value if date else "undated"
+    return note
 
 
 def work(page: Page, ctx: Context) -> Page:
@@ -138,11 +143,11 @@ def person(page: Page, ctx: Context) -> Page:
         others = [m.value for m in members if isinstance(m, ox.NamedNode) and m.value != ctx.iri][:COAUTHORS_SHOWN]
         total = len(ctx.published.objects(work, str(SCHEMA.author)))
         more = total - 1 - len(others)
-        links = [Link(date.value if date else "undated")]
-        links += [ctx.link.to(o, note="with" if i == 0 else "") for i, o in enumerate(others)]
+        links = [ctx.link.to(o) for o in others]
         return tuple(links + ([Link(f"and {more} more")] if more > 0 else []))
 
-    works = ctx.reverse(str(SCHEMA.author), "Works", coauthors, key=_date_key(ctx.published))
+    works = ctx.reverse(str(SCHEMA.author), "Works", coauthors, key=_date_key(ctx.published),
+                        note=_date_note(ctx), lead="with")
     candidates = []
     for item in ctx.published.report.person_candidates.get(ctx.iri, []):
         for other, name in zip(item["people"], item["names"]):
@@ -160,14 +165,14 @@ def person(page: Page, ctx: Context) -> Page:
 
 def organization(page: Page, ctx: Context) -> Page:
     key = _date_key(ctx.published)
-    sections = (ctx.reverse(str(SCHEMA.author), "Works it authored", _work_detail(ctx), key),
-                ctx.reverse(str(SCHEMA.sourceOrganization), "Works tagged with it", _work_detail(ctx), key))
+    sections = (ctx.reverse(str(SCHEMA.author), "Works it authored", None, key, _date_note(ctx)),
+                ctx.reverse(str(SCHEMA.sourceOrganization), "Works tagged with it", None, key, _date_note(ctx)))
     facts = _facts(("Name", ctx.texts(str(SCHEMA.name))), ("Other spellings", ctx.texts(str(SCHEMA.alternateName))))
     return replace(page, facts=facts, sections=tuple(s for s in sections if s.items))
 
 
 def category(page: Page, ctx: Context) -> Page:
-    works = ctx.reverse(str(SCHEMA.about), "Works", _work_detail(ctx), _date_key(ctx.published))
+    works = ctx.reverse(str(SCHEMA.about), "Works", None, _date_key(ctx.published), _date_note(ctx))
     facts = _facts(("Code", ctx.texts(str(SKOS.notation))), ("Label", ctx.texts(str(SCHEMA.name))),
                    ("Scheme", ctx.links(str(SKOS.inScheme))))
     return replace(page, facts=facts, sections=(works,) if works.items else ())
@@ -179,7 +184,7 @@ def profile(page: Page, ctx: Context) -> Page:
     owners = tuple(replace(link, note=owner_note) for link in ctx.links(str(SCHEMA.about)))
     facts = _facts(("Owner", owners), ("Layout", ctx.texts(str(KG.layout))),
                    ("Source file", ctx.links(str(PROV.wasDerivedFrom))))
-    works = ctx.reverse(str(SCHEMA.hasPart), "Works it lists", _work_detail(ctx), _date_key(ctx.published))
+    works = ctx.reverse(str(SCHEMA.hasPart), "Works it lists", None, _date_key(ctx.published), _date_note(ctx))
     candidates = tuple(Item(ctx.link.to(c["candidate"], note=f"printed “{c.get('name', '')}”"),
                             (Link("the one author of its works with the owner's first name"),))
                        for c in ctx.published.report.owner_candidates.get(ctx.iri, []) if c.get("candidate"))

@@ -38,6 +38,8 @@ class Item:
     link: Link
     details: tuple[Link, ...] = ()
     anchor: str = ""
+    lead: str = ""
+    """Words before the details (``with`` before co-authors)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +122,7 @@ class Linker:
 
     def formats(self) -> tuple[Link, ...]:
         name = self.from_path.rsplit("/", 1)[-1]
-        return tuple(Link(r.media_type, f"./{name}{r.suffix}" if name else f"./index{r.suffix}", r.suffix)
-                     for r in RDF_REPRESENTATIONS)
+        return tuple(Link(r.title, f"./{name}{r.suffix}", r.media_type) for r in RDF_REPRESENTATIONS)
 
 
 def list_members(published: Published, head: ox.BlankNode | ox.NamedNode, limit: int | None = None) -> list:
