@@ -299,6 +299,7 @@ def publish_command(
     exports: Annotated[list[Path], typer.Argument(help="Export files; the VoID and report beside each are read too.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The site's folder (replaced whole, atomically).")],
     base: Annotated[Optional[str], typer.Option("--base", help="IRI prefix the site is published at (default: the exports' void:uriSpace).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use (0: one per core); the site is the same for any.")] = 0,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -308,7 +309,7 @@ def publish_command(
         from kg.publish.site import write_site
         from kg.publish.store import read_published
 
-        summary = write_site(read_published(exports, base), output)
+        summary = write_site(read_published(exports, base), output, jobs or None)
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     if not quiet:

@@ -37,8 +37,7 @@ def rdf_document(triples: list[ox.Triple], representation: Representation) -> by
     return ox.serialize(triples, format=OX_FORMATS[representation], prefixes=PREFIXES)
 
 
-def script_jsonld(triples: list[ox.Triple]) -> str:
-    """JSON-LD safe inside ``<script type="application/ld+json">``: ``<``, ``>`` and ``&``
-    occur only inside JSON strings, where ``\\u003c`` etc. mean the same characters."""
-    text = jsonld_document(triples)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def script_safe(jsonld: str) -> str:
+    """JSON-LD text safe inside ``<script type="application/ld+json">``: ``<``, ``>`` and
+    ``&`` occur only inside JSON strings, where ``\\u003c`` etc. mean the same characters."""
+    return jsonld.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -17,7 +17,7 @@ from rdflib.namespace import OWL
 from kg.identity import Iris
 from kg.models import SourceRef
 from kg.namespaces import BIBO, DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
-from kg.publish.documents import script_jsonld
+from kg.publish.documents import jsonld_document, script_safe
 from kg.publish.store import ONTOLOGY_IRI, Published
 from kg.publish.views import Fact, Item, Link, Linker, Page, Section, compact, list_members
 
@@ -265,15 +265,18 @@ KINDS: tuple[tuple[str, str, Callable[[Page, Context], Page]], ...] = (
 """rdf:type -> the kind's name and page builder; the first type a resource has wins."""
 
 
-def resource_page(published: Published, iri: str) -> Page | None:
-    """The page of a served resource, or None when the export has nothing about it."""
+def resource_page(published: Published, iri: str, triples: list[ox.Triple] | None = None,
+                  jsonld: str | None = None) -> Page | None:
+    """The page of a served resource, or None when the export has nothing about it
+    (``triples`` and their ``jsonld``, when the caller has them already)."""
     path = published.path_of(iri)
     if path is None or not published.exists(iri):
         return None
-    triples = published.describe(iri)
+    triples = published.describe(iri) if triples is None else triples
+    jsonld = jsonld_document(triples) if jsonld is None else jsonld
     link = Linker(published, path)
     page = Page(path=path, iri=iri, title=published.label(iri), kind="Resource",
-                statements=link.statements(iri, triples), jsonld=script_jsonld(triples), formats=link.formats())
+                statements=link.statements(iri, triples), jsonld=script_safe(jsonld), formats=link.formats())
     types = set(published.types(iri))
     ctx = Context(published, iri, path, triples, link)
     if iri in published.graph_sizes and not types - {str(VOID.Dataset)}:

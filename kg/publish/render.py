@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kg import __version__
 from kg.publish.views import Link, Page
@@ -29,8 +29,8 @@ class Site:
 
 def link(value: Link) -> Markup:
     """A link (or text) with its note, every part escaped."""
-    text = Markup('<a href="{}">{}</a>').format(value.href, value.text) if value.href else Markup("{}").format(value.text)
-    return text + (Markup(" <small>({})</small>").format(value.note) if value.note else Markup(""))
+    text = f'<a href="{escape(value.href)}">{escape(value.text)}</a>' if value.href else str(escape(value.text))
+    return Markup(f"{text} <small>({escape(value.note)})</small>" if value.note else text)
 
 
 @cache

@@ -27,7 +27,7 @@ from urllib.parse import unquote
 from kg.errors import InputError
 from kg.publish.browse import Indexes, sitemaps
 from kg.publish.documents import rdf_document
-from kg.publish.negotiation import RDF_REPRESENTATIONS
+from kg.publish.negotiation import JSONLD, RDF_REPRESENTATIONS
 from kg.publish.pages import resource_page
 from kg.publish.render import Site, render, render_page
 from kg.publish.store import Published
@@ -55,8 +55,11 @@ def file_path(root: Path, site_path: str, suffix: str) -> Path:
     return root.joinpath(*relative.parts)
 
 
-def _write(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, content: str | bytes, folders: set[Path] | None = None) -> None:
+    if folders is None or path.parent not in folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(path.parent)
     data = content.encode("utf-8") if isinstance(content, str) else content
     with open(path, "wb") as handle:
         handle.write(data)
@@ -67,17 +70,20 @@ def _write_resources(task: tuple[str, list[str], Site]) -> int:
     root, iris, site = task
     published = _published
     assert published is not None
-    written = 0
+    written, folders = 0, set()
     for iri in iris:
         path = published.path_of(iri)
-        page = resource_page(published, iri)
-        if path is None or page is None:
+        if path is None:
             continue
-        _write(file_path(Path(root), path, ".html"), render_page(page, site))
         triples = published.describe(iri)
-        for representation in RDF_REPRESENTATIONS:
-            _write(file_path(Path(root), path, representation.suffix), rdf_document(triples, representation))
-        written += 1 + len(RDF_REPRESENTATIONS)
+        documents = {r: rdf_document(triples, r) for r in RDF_REPRESENTATIONS}
+        page = resource_page(published, iri, triples, documents[JSONLD].decode("utf-8"))
+        if page is None:
+            continue
+        _write(file_path(Path(root), path, ".html"), render_page(page, site), folders)
+        for representation, document in documents.items():
+            _write(file_path(Path(root), path, representation.suffix), document, folders)
+        written += 1 + len(documents)
     return written
 
 
