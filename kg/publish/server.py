@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.resources import files
 from urllib.parse import parse_qsl
 
@@ -61,6 +62,11 @@ class ServerState:
         self.index_pages = {page.path: page for page in self.indexes.pages()}
         self.search_json = self.indexes.search_index().encode("utf-8")
         self.endpoint = sparql.Endpoint(published.store, options.limits)
+
+    @cached_property
+    def sitemaps(self) -> dict[str, str]:
+        """Made on the first request for a sitemap, then kept."""
+        return sitemaps(self.published, self.published.served_iris())
 
 
 def _raw_path(request: Request) -> str:
@@ -135,11 +141,11 @@ async def search_index(request: Request) -> Response:
 
 async def sitemap(request: Request) -> Response:
     state: ServerState = request.app.state.site
-    files_ = sitemaps(state.published, state.published.served_iris())
     name = request.url.path.lstrip("/")
-    if name not in files_:
+    found = await asyncio.to_thread(lambda: state.sitemaps.get(name))
+    if found is None:
         return PlainTextResponse(f"404 Not Found: no {name}\n", status_code=404)
-    return Response(files_[name], media_type="application/xml")
+    return Response(found, media_type="application/xml")
 
 
 async def void(request: Request) -> Response:
