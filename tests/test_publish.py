@@ -245,3 +245,31 @@ def test_sparql_query_page(web):
     status, headers, body = web("kg serve").get("/sparql", BROWSER)
     assert status == 200 and media_type(headers) == "text/html"
     assert b'<textarea id="query" name="query"' in body and b'<label for="query">' in body
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_home_index_pages_search_and_sitemap_answer(web, server):
+    for path, media in (("/", "text/html"), ("/browse/works.html", "text/html"), ("/browse/people.html", "text/html"),
+                        ("/browse/organizations.html", "text/html"), ("/browse/categories.html", "text/html"),
+                        ("/browse/profiles.html", "text/html"), ("/search.html", "text/html"),
+                        ("/search.json", "application/json"), ("/sitemap.xml", "application/xml"),
+                        ("/static/style.css", "text/css")):
+        status, headers, _ = web(server).get(path, BROWSER if media == "text/html" else "*/*")
+        assert status == 200 and media_type(headers) == media, (server, path, status, headers.get("content-type"))
+    _, _, body = web(server).get("/browse/works.html", BROWSER)
+    for year in re.findall(rb'href="works/(\w+)\.html"', body):
+        status, _, page = web(server).get(f"/browse/works/{year.decode()}.html", BROWSER)
+        assert status == 200 and b'href="../../work/' in page
+
+
+def test_pages_show_what_the_report_says(web):
+    """A work's page shows each source record with its file and line and where the
+    sources disagreed; a person's, the people who may be the same person."""
+    server = web("kg serve")
+    _, _, work = resolve(server, "/work/openai-o1-system-card", BROWSER)
+    assert b"Where the sources disagree" in work and b"000_d56e7dbe932bb055.txt:1" in work
+    assert b'href="../source/000_d56e7dbe932bb055.txt/L1"' in work
+    assert re.search(rb'<ol class="items">\s*<li><a href="../organization/openai">OpenAI</a>', work)  # author order
+    _, _, person = resolve(server, "/person/francis-song", BROWSER)
+    assert b"May be the same person" in person and b'href="../person/francis-h-song"' in person
+    assert b"a missing name" in person

@@ -37,7 +37,7 @@ from kg.namespaces import PREFIXES
 from kg.publish import sparql
 from kg.publish.browse import Indexes, sitemaps
 from kg.publish.documents import rdf_document
-from kg.publish.negotiation import HTML, RDF_REPRESENTATIONS, REPRESENTATIONS, choose, split_suffix
+from kg.publish.negotiation import HTML, RDF_REPRESENTATIONS, REPRESENTATIONS, Representation, choose, split_suffix
 from kg.publish.pages import resource_page
 from kg.publish.render import Site, render, render_page
 from kg.publish.store import ONTOLOGY_IRI, ONTOLOGY_PATH, Published
@@ -88,7 +88,7 @@ def _not_acceptable(iri: str, offered: tuple = REPRESENTATIONS) -> Response:
     return PlainTextResponse(f"406 Not Acceptable: <{iri}> is available as {types}\n", status_code=406, headers=VARY)
 
 
-def _document(state: ServerState, iri: str, representation, path: str) -> Response:
+def _document(state: ServerState, iri: str, representation: Representation) -> Response:
     """The 200 answer of one document of a resource."""
     if representation is HTML:
         page = resource_page(state.published, iri)
@@ -110,7 +110,7 @@ async def resource(request: Request) -> Response:
             return _not_acceptable(iri)
         name = path.rsplit("/", 1)[-1]
         if iri == ONTOLOGY_IRI:  # a hash namespace's document answers directly
-            response = _document(state, iri, chosen, path)
+            response = _document(state, iri, chosen)
             response.headers.update({**VARY, "Content-Location": f"{name}{chosen.suffix}"})
             return response
         return RedirectResponse(f"{name}{chosen.suffix}", status_code=303, headers=VARY)
@@ -118,7 +118,7 @@ async def resource(request: Request) -> Response:
     if representation is not None:
         iri = published.iri_of(stem)
         if published.path_of(iri) == stem and published.exists(iri):
-            return _document(state, iri, representation, stem)
+            return _document(state, iri, representation)
         index = state.index_pages.get(stem) if representation is HTML else None
         if index is not None:
             return HTMLResponse(render_page(index, state.site))

@@ -313,6 +313,10 @@ APACHE = r"""# kg publish: Apache 2.4 configuration for the site in __SITE__
     DirectoryIndex index.html
     DirectorySlash Off
 __APACHE_TYPES__
+    AddType text/css .css
+    AddType application/javascript .js
+    AddType application/json .json
+    AddType application/xml .xml
     AddCharset utf-8 .html .ttl .jsonld .nt .rdf .css .js .json .xml
     ErrorDocument 404 /404.html
     LuaHookFixups "__SITE__/_config/kg-negotiate.lua" negotiate
