@@ -158,3 +158,14 @@ def test_sitemap_lists_every_resource_page_and_search_indexes_titles(tmp_path):
 def test_serve_says_which_file_is_missing():
     result = CliRunner().invoke(app, ["serve", "no-such-export.nq"])
     assert result.exit_code == 2 and "no-such-export.nq: error: no such file" in result.output
+
+
+def test_serve_answers_for_several_exports_at_once(tricky, tmp_path):
+    export, _ = tricky
+    web = start_kg_serve(EXPORT, tmp_path, str(export))
+    try:
+        for path in ("/work/openai-o1-system-card", "/work/a-second-study-of-things", ENCODED[1]):
+            status, headers, _ = web.get(path, "application/n-triples")
+            assert status == 303 and headers["location"].endswith(".nt"), (path, status)
+    finally:
+        web.stop()

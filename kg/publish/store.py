@@ -231,7 +231,10 @@ def read_published(exports: list[Path], base: str | None = None) -> Published:
             bases += [t.object.value for t in void.quads_for_pattern(None, node(str(VOID.uriSpace)), None, None)]
         if found.report:
             report.add(found.report)
-    base = check_base(base or (sorted(set(bases))[0] if bases else _guess_base(store)))
+    if base is None and len(set(bases)) > 1:
+        raise InputError.at(str(exports[0]), None, f"the exports have different bases: {', '.join(sorted(set(bases)))}",
+                            "serve or publish them separately, or choose one with --base")
+    base = check_base(base or (bases[0] if bases else _guess_base(store)))
     if not base.endswith("/"):
         raise InputError.at("--base", None, f"a base ending in '#' cannot be served as paths: {base!r}",
                             "export with a base ending in '/'")
