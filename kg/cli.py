@@ -319,5 +319,58 @@ def _interrupted() -> typer.Exit:
     return typer.Exit(EXIT_INTERRUPTED)
 
 
+@app.command("serve")
+def serve_command(
+    exports: Annotated[list[Path], typer.Argument(help="Export files (.nq, .trig, .ttl, .nt, .jsonld); the VoID and report beside each are read too.")],
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (default: this machine only).")] = "127.0.0.1",
+    base: Annotated[Optional[str], typer.Option("--base", help="IRI prefix served at the server's root (default: the exports' void:uriSpace).")] = None,
+    timeout: Annotated[float, typer.Option("--query-timeout", min=0.1, help="Seconds a SPARQL query may run.")] = 10.0,
+    max_result: Annotated[int, typer.Option("--max-result-bytes", min=1000, help="Largest SPARQL result sent.")] = 10_000_000,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Serve every IRI of the exports as linked data: HTML pages, RDF by content
+    negotiation, a read-only SPARQL endpoint at /sparql and the VoID at /.well-known/void."""
+    try:
+        import uvicorn
+
+        from kg.publish.server import ServeOptions, create_app
+        from kg.publish.sparql import Limits
+        from kg.publish.store import read_published
+
+        published = read_published(exports, base)
+        application = create_app(published, ServeOptions(Limits(timeout=timeout, max_bytes=max_result)))
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(exc, debug) from None
+    if not quiet:
+        _err(f"serving <{published.base}> from {', '.join(map(str, exports))} at http://{host}:{port}/ "
+             f"(SPARQL: /sparql); Ctrl-C stops")
+    uvicorn.run(application, host=host, port=port, log_level="warning" if quiet else "info", access_log=not quiet)
+
+
+@app.command("publish")
+def publish_command(
+    exports: Annotated[list[Path], typer.Argument(help="Export files; the VoID and report beside each are read too.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The site's folder (replaced whole, atomically).")],
+    base: Annotated[Optional[str], typer.Option("--base", help="IRI prefix the site is published at (default: the exports' void:uriSpace).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use (0: one per core); the site is the same for any.")] = 0,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Write the pages and per-resource RDF documents as a static site, with indexes,
+    search, sitemap.xml and nginx and Apache configurations that negotiate content."""
+    try:
+        from kg.publish.site import write_site
+        from kg.publish.store import read_published
+
+        summary = write_site(read_published(exports, base), output, jobs or None)
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(exc, debug) from None
+    if not quiet:
+        _err(f"published {summary.resources} resources ({summary.files} files) -> {output}/ "
+             f"(web server configuration: {output}/_config/)")
+
+
 logging.getLogger("kg").addHandler(logging.NullHandler())
 __all__ = ["app"]

@@ -14,6 +14,7 @@ from kg.cli import app
 
 ROOT = Path(__file__).parents[1]
 PROFILE = ROOT / "examples" / "profiles" / "004_b36c2fbe692e6225.txt"
+EXPORT = ROOT / "examples" / "export" / "examples.nq"
 runner = CliRunner()
 
 BAD_BASES = {
@@ -39,7 +40,9 @@ BAD_BASES = {
 
 def command_args(command: str, tmp_path: Path) -> list[str]:
     """Arguments that would make the command run, but for --base."""
-    return {"export": ["export", str(PROFILE), "-o", str(tmp_path / "out.ttl"), "--no-validate"]}[command]
+    return {"export": ["export", str(PROFILE), "-o", str(tmp_path / "out.ttl"), "--no-validate"],
+            "publish": ["publish", str(EXPORT), "-o", str(tmp_path / "site")],
+            "serve": ["serve", str(EXPORT), "--port", "0"]}[command]
 
 
 def commands_taking_base() -> list[str]:

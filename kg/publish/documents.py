@@ -1,0 +1,43 @@
+"""Publish stage: a resource's triples as a document of each RDF representation.
+
+Turtle, N-Triples and RDF/XML come from pyoxigraph's writers (with the project's
+prefixes, in sorted order so one resource always gives the same bytes); JSON-LD from
+the project's own writer, :func:`kg.serialize.serialize`, so pages, the site and the
+export share one context and one way of writing nodes.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg.namespaces import PREFIXES
+from kg.publish.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Representation
+from kg.serialize import prefix_header, serialize
+
+OX_FORMATS = {TURTLE: ox.RdfFormat.TURTLE, NTRIPLES: ox.RdfFormat.N_TRIPLES, RDFXML: ox.RdfFormat.RDF_XML}
+
+
+def jsonld_document(triples: list[ox.Triple]) -> str:
+    """The triples as compact JSON-LD with the package's inline ``@context``."""
+    return serialize([(str(t.subject), str(t.predicate), str(t.object), "") for t in triples], "json-ld")
+
+
+def rdf_document(triples: list[ox.Triple], representation: Representation) -> bytes:
+    """The triples in an RDF representation (not HTML), UTF-8."""
+    if representation is HTML:
+        raise ValueError("HTML is rendered from templates, not serialized")
+    if representation is JSONLD:
+        return jsonld_document(triples).encode("utf-8")
+    if representation is NTRIPLES:
+        return "".join(f"{t} .\n" for t in triples).encode("utf-8")
+    if representation is TURTLE:  # the prefixes in kg's fixed order, not the writer's
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+        return (prefix_header() + "".join(line for line in body.splitlines(keepends=True)
+                                          if not line.startswith("@prefix"))).encode("utf-8")
+    return ox.serialize(triples, format=OX_FORMATS[representation], prefixes=PREFIXES)
+
+
+def script_safe(jsonld: str) -> str:
+    """JSON-LD text safe inside ``<script type="application/ld+json">``: ``<``, ``>`` and
+    ``&`` occur only inside JSON strings, where ``\\u003c`` etc. mean the same characters."""
+    return jsonld.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,55 @@
+"""Publish stage: pages to HTML with the package's Jinja2 templates.
+
+Autoescaping is on for every template: titles, names and abstracts come from untrusted
+text files, so nothing is marked safe but the JSON-LD (escaped for a script element by
+:func:`kg.publish.documents.script_jsonld`) and the links made by :func:`link`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from kg import __version__
+from kg.publish.views import Link, Page
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What every page's frame shows."""
+
+    title: str
+    exports: str
+    sparql: bool
+    version: str = __version__
+
+
+def link(value: Link) -> Markup:
+    """A link (or text) with its note, every part escaped."""
+    text = f'<a href="{escape(value.href)}">{escape(value.text)}</a>' if value.href else str(escape(value.text))
+    return Markup(f"{text} <small>({escape(value.note)})</small>" if value.note else text)
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("kg.publish", "templates"), autoescape=select_autoescape(default=True),
+                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.globals["link"] = link
+    return env
+
+
+def root_of(path: str) -> str:
+    """The relative link from a page at ``path`` to the site's root."""
+    return "../" * path.count("/")
+
+
+def render_page(page: Page, site: Site) -> str:
+    return environment().get_template("page.html").render(page=page, site=site, title=page.title, root=root_of(page.path))
+
+
+def render(template: str, site: Site, path: str, **values: object) -> str:
+    """Any other template (search, SPARQL, error) as the page at ``path``."""
+    return environment().get_template(template).render(site=site, root=root_of(path), **values)
