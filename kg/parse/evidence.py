@@ -1,0 +1,53 @@
+"""Parse stage: names the input prints unambiguously, as evidence for glued bylines.
+
+A listing glues its title to its first author (``…ReportNvidia, Bo Adler``); where
+the shapes leave two readings close, a name that the same input prints where nothing
+is glued decides: the second and later authors of listing bylines, bibliography author
+lists (``Nvidia, null, :, null`` is a group author: an organisation), owner headers, in
+any file of the run. :func:`gather` collects them from files before any byline is
+split; :class:`Evidence` answers "is this name printed elsewhere, and as what?".
+
+Names are kept as 64-bit hashes (Python's ``hash`` of the kind and the name), so the
+evidence of a million works is a set of a few million integers. The hash is the
+interpreter's: evidence gathered in one process is valid in that process and the
+processes it forks (the streaming export forks its workers), never across interpreters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+Kind = Literal["person", "organization"]
+_TAG = {"person": "p\x00", "organization": "o\x00"}
+
+
+def name_hash(kind: Kind, name: str) -> int:
+    """What the evidence keeps of a name printed as ``kind``."""
+    return hash(_TAG[kind] + name)
+
+
+class Evidence:
+    """Hashes of names printed unambiguously somewhere in the input (:func:`name_hash`)."""
+
+    __slots__ = ("_hashes",)
+
+    def __init__(self, hashes: Iterable[int] = ()):
+        self._hashes = frozenset(hashes)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def kind_of(self, name: str) -> Kind | None:
+        """How the input prints ``name`` elsewhere: as an organisation (which wins: a group
+        author is marked as such), as a person, or not at all."""
+        if not self._hashes:
+            return None
+        if name_hash("organization", name) in self._hashes:
+            return "organization"
+        if name_hash("person", name) in self._hashes:
+            return "person"
+        return None
+
+
+NO_EVIDENCE = Evidence()
