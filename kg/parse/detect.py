@@ -42,8 +42,6 @@ def detect_layout(lines: list[tuple[int, str]], path: str) -> tuple[Layout, Agen
     owner = _display_owner(text[0])
     if owner and is_header(text[1]):
         return Layout.LISTING, owner, 1
-    if is_header(text[1]) or is_header(text[2]):  # the first record's header is missing or cut
-        return Layout.LISTING, None, 0
     if is_owner_header(text[0]) and not is_author_list(text[1]) and is_author_list(text[2]):
         return Layout.BIBLIOGRAPHY, owner_from_header(text[0]), 1
     if is_author_list(text[1]) and not looks_like_prose(text[0]):
@@ -52,4 +50,6 @@ def detect_layout(lines: list[tuple[int, str]], path: str) -> tuple[Layout, Agen
         return Layout.ABSTRACTS, None, 0
     if owner and (len(lines) == 1 or is_abstract_line(text[1])):
         return Layout.ABSTRACTS, owner, 1
+    if is_header(text[1]) or is_header(text[2]):  # a listing whose first record's header is missing or cut
+        return Layout.LISTING, None, 0
     raise InputError.at(path, lines[0][0], "not a recognised profile layout", LAYOUT_HINT, kind="unknown-layout")
