@@ -109,7 +109,7 @@ def test_evidence_from_elsewhere_decides_kind_and_split():
     # Two readings close by shape (a weak corporate name against a mononym): a name printed elsewhere decides.
     close = "Learning at ScaleGoogle DeepMind"
     assert split(close) == ("Learning at Scale", ["Google DeepMind*"])
-    assert split(close, Evidence([name_hash("person", "Mind")])) == ("Learning at ScaleGoogle Deep", ["Mind"])
+    assert split(close, Evidence([name_hash("name", "Mind")])) == ("Learning at ScaleGoogle Deep", ["Mind"])
 
 
 def test_a_near_tie_is_reported_and_a_curated_title_chooses():
@@ -124,7 +124,7 @@ def test_a_near_tie_is_reported_and_a_curated_title_chooses():
     with pytest.raises(BylineError, match="curated title"):
         parse_byline(byline, curated_title="Not A Reading")
     # Evidence from elsewhere makes it no tie.
-    assert parse_byline(byline, Evidence([name_hash("person", "JoAnne Smith")])).choice is None
+    assert parse_byline(byline, Evidence([name_hash("name", "JoAnne Smith")])).choice is None
 
 
 def test_a_byline_no_rule_can_read():

@@ -22,6 +22,7 @@ from kg.parse import bibliography, listing
 from kg.parse.abstracts import parse_abstracts
 from kg.parse.detect import detect_layout
 from kg.parse.evidence import NO_EVIDENCE, Evidence, name_hash
+from kg.parse.records import at
 from kg.parse.text import numbered_lines
 
 LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
@@ -77,7 +78,7 @@ def parse_profile(text: str, file: SourceRef, context: Context = Context()) -> P
     if not records and not reader.rejected:
         warnings.append(Diagnostic(path=file.path, line=lines[0][0], severity="warning",
                                    message="profile lists no works", kind="no-works"))
-    return Profile(source=file.model_copy(update={"line": lines[0][0]}), layout=layout, owner=owner,
+    return Profile(source=at(file, lines[0][0]), layout=layout, owner=owner,
                    records=tuple(records), warnings=tuple(warnings), rejected=tuple(reader.rejected),
                    choices=tuple(choices))
 
@@ -95,6 +96,8 @@ def read_profile(path: Path, source: str, context: Context = Context()) -> Profi
     return parse_profile(_read(path), SourceRef(source=source, path=str(path), line=1), context)
 
 
+HEAD_CHARS = 1 << 16
+"""Enough of a file to tell its layout (its first three lines) without normalising all of it."""
 RAW_FILE_CHARS = 200
 """What a rejected file's ``raw`` keeps of its first line."""
 
@@ -119,13 +122,16 @@ def file_evidence(path: Path, source: str) -> set[int]:
     first. A file that cannot be read gives none (its parse reports why)."""
     file = SourceRef(source=source, path=str(path), line=1)
     try:
-        lines = _lines(_read(path), file)
-        layout, owner, body_start = detect_layout(lines, file.path)
+        text = _read(path)
+        layout, owner, body_start = detect_layout(_lines(text[:HEAD_CHARS], file), file.path)
+        if layout is Layout.ABSTRACTS:  # names no one but a first-name owner
+            return set()
+        lines = _lines(text, file)
     except InputError:
         return set()
     found = set()
     if owner is not None and owner.family_name:
-        found.add(name_hash("person", owner.name))
+        found.add(name_hash("name", owner.name))
     if layout is not Layout.ABSTRACTS:
         reader = listing.evidence_names if layout is Layout.LISTING else bibliography.evidence_names
         found.update(name_hash(kind, name) for kind, name in reader(lines[body_start:], file))  # type: ignore[arg-type]

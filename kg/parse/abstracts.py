@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kg.models import Layout, Record, SourceRef
 from kg.parse.listing import is_header
-from kg.parse.records import Reader
+from kg.parse.records import Reader, at
 from kg.parse.text import clean_abstract, has_abstract_label, looks_like_prose
 
 HINT = "an abstract-only profile has one 'Abstract: …' line per work"
@@ -33,6 +33,6 @@ def parse_abstracts(lines: list[tuple[int, str]], file: SourceRef) -> tuple[list
         if not abstract:
             reader.reject(index, index, index + 1, "abstract label without text", HINT, "empty-abstract")
             continue
-        records.append(Record(source=file.model_copy(update={"line": number}),
+        records.append(Record(source=at(file, number),
                               layout=Layout.ABSTRACTS, abstract=abstract))
     return records, reader

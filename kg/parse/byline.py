@@ -93,7 +93,13 @@ def _has_hump(a: str, b: str) -> bool:
     return a.islower() and b.isupper()
 
 
+_ASCII_HUMP = re.compile(r"[a-z][A-Z]")
+
+
 def _humps(text: str) -> int:
+    """CamelCase seams: a lower-case letter followed by a capital."""
+    if text.isascii():
+        return len(_ASCII_HUMP.findall(text))
     return sum(1 for a, b in zip(text, text[1:]) if a.islower() and b.isupper())
 
 
@@ -120,8 +126,11 @@ def _first_author(printed: str, evidence: Evidence) -> tuple[Agent, float] | Non
     known = evidence.kind_of(text)
     if known == "organization" and (strength or person):
         return organization(printed), EVIDENCE
-    if known == "person" and person:
-        return person_from_display(printed), EVIDENCE
+    if known == "name":
+        if strength == STRONG or (strength and not person):
+            return organization(printed), EVIDENCE
+        if person:
+            return person_from_display(printed), EVIDENCE
     if strength == STRONG:
         return organization(printed), _corporate_seams(text)
     if person:
@@ -219,7 +228,7 @@ def parse_byline(text: str, evidence: Evidence = NO_EVIDENCE, curated_title: str
     pieces, truncated, organizations = byline_pieces(text)
     last_bad = next((k for k in range(len(pieces) - 1, -1, -1) if not _is_name(pieces[k])), 0)
     readings: list[_Reading] = []
-    humps_before = sum(_humps(p) for p in pieces[:last_bad])
+    humps_before = 0  # the title's seams before piece last_bad are in every reading
     for k in range(last_bad, len(pieces)):
         readings += _readings(pieces, k, humps_before, evidence)
         humps_before += _humps(pieces[k])

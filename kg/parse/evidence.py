@@ -4,7 +4,8 @@ A listing glues its title to its first author (``…ReportNvidia, Bo Adler``); w
 the shapes leave two readings close, a name that the same input prints where nothing
 is glued decides: the second and later authors of listing bylines, bibliography author
 lists (``Nvidia, null, :, null`` is a group author: an organisation), owner headers, in
-any file of the run. :func:`gather` collects them from files before any byline is
+any file of the run. They are read fast and unchecked: a string that is no name
+never matches, because evidence only counts for candidates the grammar finds complete. :func:`gather` collects them from files before any byline is
 split; :class:`Evidence` answers "is this name printed elsewhere, and as what?".
 
 Names are kept as 64-bit hashes (Python's ``hash`` of the kind and the name), so the
@@ -18,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-Kind = Literal["person", "organization"]
-_TAG = {"person": "p\x00", "organization": "o\x00"}
+Kind = Literal["name", "organization"]
+"""``name``: printed as an author where nothing is glued (its kind is its shape's);
+``organization``: printed as a group author (``Nvidia, null, :, null``)."""
+_TAG = {"name": "n\x00", "organization": "o\x00"}
 
 
 def name_hash(kind: Kind, name: str) -> int:
@@ -39,14 +42,14 @@ class Evidence:
         return len(self._hashes)
 
     def kind_of(self, name: str) -> Kind | None:
-        """How the input prints ``name`` elsewhere: as an organisation (which wins: a group
-        author is marked as such), as a person, or not at all."""
+        """How the input prints ``name`` elsewhere: as an organisation (a group author), as
+        a name, or not at all."""
         if not self._hashes:
             return None
         if name_hash("organization", name) in self._hashes:
             return "organization"
-        if name_hash("person", name) in self._hashes:
-            return "person"
+        if name_hash("name", name) in self._hashes:
+            return "name"
         return None
 
 

@@ -19,8 +19,7 @@ from typing import NamedTuple
 from kg.models import BylineChoice, Layout, Record, SourceRef
 from kg.parse.byline import BylineError, byline_pieces, parse_byline
 from kg.parse.evidence import NO_EVIDENCE, Evidence
-from kg.parse.names import name_kind
-from kg.parse.records import Reader
+from kg.parse.records import Reader, at
 from kg.parse.text import clean_abstract
 
 MONTHS = {
@@ -123,14 +122,14 @@ def parse_listing(lines: list[tuple[int, str]], file: SourceRef, evidence: Evide
                           "bad-byline")
             continue
         if byline.choice is not None:
-            choice = BylineChoice(source=file.model_copy(update={"line": byline_number}), kept_title=byline.choice[0],
+            choice = BylineChoice(source=at(file, byline_number), kept_title=byline.choice[0],
                                   kept_author=byline.choice[1], other_title=byline.choice[2],
                                   other_author=byline.choice[3])
             choices.append(choice)
             reader.warn(i + 1, choice.message(), "byline-near-tie")
         abstract = clean_abstract(lines[i + 2][1]) if has_abstract else None
         records.append(Record(
-            source=file.model_copy(update={"line": lines[i][0]}), layout=Layout.LISTING,
+            source=at(file, lines[i][0]), layout=Layout.LISTING,
             title=byline.title or None, authors=byline.authors, authors_truncated=byline.truncated,
             date=header.date, category=header.category, code_available=header.code_available,
             organizations=byline.organizations, abstract=abstract or None,
@@ -139,14 +138,10 @@ def parse_listing(lines: list[tuple[int, str]], file: SourceRef, evidence: Evide
 
 
 def evidence_names(lines: list[tuple[int, str]], file: SourceRef) -> Iterator[tuple[str, str]]:
-    """(kind, display name) of the authors a listing prints where nothing is glued: every
-    author after the first (the pieces after the last piece that is not a name)."""
+    """("name", display name) of the authors a listing prints where nothing is glued:
+    every piece of a byline after the first, unchecked (a title with a comma gives a
+    piece that is no name: it never matches a complete name)."""
     for i, _ in _walk(Reader(file, lines)):
-        if i + 1 >= len(lines):
-            continue
-        pieces = byline_pieces(lines[i + 1][1])[0]
-        for piece in reversed(pieces[1:]):
-            kind = name_kind(piece)
-            if kind is None:
-                break
-            yield kind, " ".join(piece.replace(", ", " ").split())
+        if i + 1 < len(lines):
+            for piece in byline_pieces(lines[i + 1][1])[0][1:]:
+                yield "name", piece.replace(", ", " ")

@@ -68,6 +68,8 @@ def _is_caseless_letter(ch: str) -> bool:
 
 def _lower_run(text: str) -> bool:
     """Lower-case letters (combining marks allowed), at least one."""
+    if text.isascii():
+        return text.isalpha() and text.islower()
     return bool(text) and text[0].isalpha() and all(ch.islower() or _is_mark(ch) for ch in text)
 
 
@@ -76,6 +78,8 @@ def _is_capitalised_part(part: str) -> bool:
     with at most one more capital right after a short prefix."""
     if len(part) < 2 or not _is_upper(part[0]):
         return False
+    if part.isalpha() and part[1:].islower() and part.isascii():
+        return True  # the common case, Neitz
     humps = [i for i, ch in enumerate(part) if ch.isupper()]
     if len(humps) == 1:
         return _lower_run(part[1:])
@@ -198,6 +202,11 @@ def _split_family(words: list[str]) -> int:
     return len(words) - 1
 
 
+def _agent(printed: str, kind: str, name: str, given: str | None = None, family: str | None = None,
+           suffix: str | None = None) -> Agent:
+    return Agent(printed=printed, kind=kind, name=name, given_name=given, family_name=family, suffix=suffix)
+
+
 def person_from_display(printed: str) -> Agent:
     """``Diego de Las Casas`` -> given ``Diego``, family ``de Las Casas``; ``Guy L.
     Steele Jr.`` -> given ``Guy L.``, family ``Steele``, suffix ``Jr.``. A name in a
@@ -205,11 +214,9 @@ def person_from_display(printed: str) -> Agent:
     name = " ".join(printed.replace(", ", " ").split())
     words, suffix = _split_suffix(name.split(" "))
     if len(words) == 1 or any(is_caseless_word(w) for w in words):
-        return Agent(printed=printed, kind="person", name=name,
-                     family_name=words[0] if suffix and len(words) == 1 else None, suffix=suffix)
+        return _agent(printed, "person", name, None, words[0] if suffix and len(words) == 1 else None, suffix)
     cut = _split_family(words)
-    return Agent(printed=printed, kind="person", name=name, given_name=" ".join(words[:cut]),
-                 family_name=" ".join(words[cut:]), suffix=suffix)
+    return _agent(printed, "person", name, " ".join(words[:cut]), " ".join(words[cut:]), suffix)
 
 
 def person_from_inverted(printed: str, family: str, given: str | None, suffix: str | None = None) -> Agent:
@@ -221,16 +228,15 @@ def person_from_inverted(printed: str, family: str, given: str | None, suffix: s
     family = " ".join(family_words)
     tail = f" {suffix}" if suffix else ""
     if not given:
-        return Agent(printed=printed, kind="person", name=family + tail,
-                     family_name=family if suffix else None, suffix=suffix)
+        return _agent(printed, "person", family + tail, None, family if suffix else None, suffix)
     words = given.split()
     cut = next((i for i, w in enumerate(words) if i > 0 and is_particle(w)), len(words))
     given_name = " ".join(words[:cut])
     family_name = " ".join(words[cut:] + [family])
-    return Agent(printed=printed, kind="person", name=f"{given_name} {family_name}{tail}",
-                 given_name=given_name, family_name=family_name, suffix=suffix)
+    return _agent(printed, "person", f"{given_name} {family_name}{tail}", given_name, family_name, suffix)
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def is_family_name(text: str) -> bool:
     """The family part of ``Last, First``: name words, particles first allowed (``de
     Bourcy``), a suffix last allowed (``Steele Jr.``)."""
@@ -239,6 +245,7 @@ def is_family_name(text: str) -> bool:
             and any(not is_initials(w) and not _lower_run(w) for w in words))
 
 
+@lru_cache(maxsize=WORD_CACHE)
 def is_given_name(text: str) -> bool:
     words = text.split(" ")
     return 0 < len(words) <= MAX_NAME_WORDS and all(is_name_word(w) for w in words)
@@ -273,6 +280,8 @@ def corporate_word_kind(word: str) -> str | None:
     has the same shape; ``short`` is also a person's initials (``AJ Piergiovanni``)."""
     if word in ORGANIZATION_WORDS:
         return "keyword"
+    if word.isalpha() and word[1:].islower():
+        return None  # the common case: a capitalised word (Neitz), not an organisation's sign
     if word in ("@", "&") or ("&" in word and len(word) > 1) or ("@" in word and len(word) > 1):
         return "symbol"
     letters = [ch for ch in word if ch.isalpha()]
@@ -323,20 +332,7 @@ def is_organization_name(text: str, allow_camel: bool = True) -> bool:
 
 
 def organization(printed: str) -> Agent:
-    return Agent(printed=printed, kind="organization", name=" ".join(printed.replace(", ", " ").split()))
-
-
-def name_kind(printed: str) -> str | None:
-    """What :func:`agent_from_display` would make of a name, without making it."""
-    if len(printed) > MAX_NAME_CHARS:
-        return None
-    text = " ".join(printed.replace(", ", " ").split())
-    strength = corporate_strength(text)
-    if strength == STRONG:
-        return "organization"
-    if is_person_name(text):
-        return "person"
-    return "organization" if strength else None
+    return _agent(printed, "organization", " ".join(printed.replace(", ", " ").split()))
 
 
 def agent_from_display(printed: str, known: str | None = None) -> Agent | None:

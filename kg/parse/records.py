@@ -12,6 +12,11 @@ from kg.errors import Diagnostic
 from kg.models import RejectedRecord, SourceRef
 
 
+def at(file: SourceRef, line: int) -> SourceRef:
+    """``file`` at another line (built directly: a copy of a pydantic model costs more)."""
+    return SourceRef(source=file.source, path=file.path, line=line)
+
+
 class Reader:
     """The lines of one file being read, and the warnings and rejected records found."""
 
@@ -31,5 +36,5 @@ class Reader:
         end = max(end, error + 1, first + 1)
         span = self.lines[first:end]
         self.rejected.append(RejectedRecord(
-            source=self.file.model_copy(update={"line": self.lines[error][0]}), first_line=span[0][0],
+            source=at(self.file, self.lines[error][0]), first_line=span[0][0],
             last_line=span[-1][0], reason=reason, hint=hint, kind=kind, raw="\n".join(t for _, t in span)))

@@ -84,7 +84,8 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     """The input normalised once (NFC) and split at LF, CRLF or lone CR: its non-blank
     lines with their 1-based numbers; a missing final newline is fine."""
     text = unicodedata.normalize("NFC", text)
-    return [(n, line) for n, line in enumerate(LINE_END.split(text), start=1) if line.strip()]
+    lines = LINE_END.split(text) if "\r" in text else text.split("\n")
+    return [(n, line) for n, line in enumerate(lines, start=1) if line and not line.isspace()]
 
 
 def clean_text(text: str) -> str:
@@ -95,6 +96,8 @@ def clean_text(text: str) -> str:
     if "`" in text:
         text = _TEX_DOUBLE_QUOTES.sub("\u201c\\1\u201d", text)
         text = _TEX_SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # most text is folded already (no whitespace but single inner spaces, no controls)
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
@@ -116,5 +119,7 @@ PROSE_WORDS = 25
 def looks_like_prose(line: str) -> bool:
     """Whether a line reads as running text (an abstract) rather than a title or a name:
     many words, or a dozen words and a final full stop."""
-    words = line.split()
-    return len(words) >= PROSE_WORDS or (len(words) >= 12 and line.rstrip().endswith("."))
+    if line.count(" ") < 11 and "\t" not in line:
+        return False  # fewer than 12 words: no need to split
+    words = len(line.split())
+    return words >= PROSE_WORDS or (words >= 12 and line.rstrip().endswith("."))
