@@ -141,13 +141,14 @@ def is_author_list(text: str) -> bool:
 
 
 def is_owner_header(text: str) -> bool:
-    """``Clark, Aidan``: one ``Last, First`` pair."""
-    return text.count(",") == 1 and is_author_list(text)
+    """``Clark, Aidan`` (or ``Steele, Guy L., Jr.``): one ``Last, First`` person."""
+    found = read_author_list(text)
+    return isinstance(found, AuthorList) and len(found.entries) == 1 and found.entries[0].given is not None
 
 
 def owner_from_header(text: str) -> Agent:
-    family, given = (t.strip() for t in text.split(","))
-    return person_from_inverted(text.strip(), family, given)
+    (entry,) = parse_author_list(text).entries
+    return entry.agent().model_copy(update={"printed": text.strip()})
 
 
 class _Found(NamedTuple):

@@ -8,7 +8,8 @@ the title does not end inside a word (``Mixture-of-``). Then:
 
 - a name the input prints unambiguously elsewhere (:mod:`kg.parse.evidence`) is strong
   evidence for the split that yields it;
-- a CamelCase seam left in the title (``ModelsSam``), a given name with an inner
+- a CamelCase seam left in the title (``ModelsSam``), a complete name left in the title
+  (a split in a later piece), a given name with an inner
   capital (``IsShishir``), a mononym, a corporate name by CamelCase alone, a number cut
   from its unit (``340`` / ``B Technical…``), a cut inside a run of capitals (``01.A`` /
   ``I01.AI``) or a title ending in a full stop each make a split less likely.
@@ -30,6 +31,7 @@ from typing import NamedTuple
 from kg.models import Agent
 from kg.parse.evidence import NO_EVIDENCE, Evidence
 from kg.parse.names import (
+    MAX_INNER_CAPITAL_PREFIX,
     MAX_NAME_CHARS,
     STRONG,
     agent_from_display,
@@ -54,7 +56,11 @@ CAMEL_SEAM = -2.0
 CAMEL_GIVEN_NAME = -2.0
 UNIT_CUT = -4.0
 CAPITALS_CUT = -2.0
+LONE_CAPITAL = -4.0
+"""More when the cut leaves the title ending in a word of one capital (``ODE-2``: ``O`` / ``DE-2``)."""
 FULL_STOP = -2.0
+NAMES_IN_TITLE = -4.0
+"""Each ``, `` piece that reads as a complete name but would become title text."""
 NEAR_TIE = 2.0
 """Readings whose scores differ by less than this are reported as a choice."""
 
@@ -143,8 +149,13 @@ def _first_author(printed: str, evidence: Evidence) -> tuple[Agent, float] | Non
 
 def _corporate_seams(text: str) -> float:
     """A corporate word has one CamelCase seam at most (``DeepMind``, ``DeepSeek-AI``);
-    more (``ReportDeepSeek-AI``) are a title glued to it."""
-    return CAMEL_SEAM * sum(max(0, _humps(word) - 1) for word in text.split(" "))
+    more (``ReportDeepSeek-AI``) are a title glued to it, and so is a seam right after a
+    short prefix in the first word (``GPUs`` + ``Team``: ``UsTeam``)."""
+    words = text.split(" ")
+    first = words[0]
+    prefix = next((i for i in range(1, min(len(first), MAX_INNER_CAPITAL_PREFIX + 1))
+                   if first[i - 1].islower() and first[i].isupper()), None)
+    return CAMEL_SEAM * (sum(max(0, _humps(word) - 1) for word in words) + (prefix is not None))
 
 
 def _seam_score(piece: str, i: int) -> float:
@@ -153,12 +164,12 @@ def _seam_score(piece: str, i: int) -> float:
     before = piece[i - 1]
     if before == ".":
         score += FULL_STOP
-    if before.isdigit():
-        unit = piece[i:].split(" ", 1)[0]
-        if len(unit) <= 2 and unit.isupper():
-            score += UNIT_CUT  # 340|B Technical Report
+    if before.isdigit() and piece[i].isupper() and not (i + 1 < len(piece) and piece[i + 1].islower()):
+        score += UNIT_CUT  # 340|B Technical Report, 340|BRarasAI: a number is cut from its unit
     if before.isupper() and piece[i].isupper() and not (i + 1 < len(piece) and piece[i + 1].islower()):
         score += CAPITALS_CUT  # 01.A|I01.AI
+        if i < 2 or piece[i - 2].isspace():
+            score += LONE_CAPITAL
     return score
 
 
@@ -166,8 +177,9 @@ _MAYBE_GLUED = re.compile(r"(?<=\S)(?:[A-Z]|[^\x00-\x7f]|(?<=[A-Za-z])\d)")
 """Where :func:`_is_glue_point` may hold: a fast first pass over a piece."""
 
 
-def _readings(pieces: list[str], k: int, humps_before: int, evidence: Evidence) -> list[_Reading]:
-    """The candidate splits of piece ``k``."""
+def _readings(pieces: list[str], k: int, humps_before: int, evidence: Evidence, names_before: int
+              ) -> list[_Reading]:
+    """The candidate splits of piece ``k``; ``names_before`` pieces that are names would go to the title."""
     piece = pieces[k]
     first = max(1, len(piece) - MAX_NAME_CHARS)
     found: list[_Reading] = []
@@ -183,7 +195,7 @@ def _readings(pieces: list[str], k: int, humps_before: int, evidence: Evidence) 
         if author is None:
             continue
         agent, score = author
-        score += _seam_score(piece, i) + CAMEL_SEAM * seams
+        score += _seam_score(piece, i) + CAMEL_SEAM * seams + NAMES_IN_TITLE * names_before
         found.append(_Reading(score, -(k * (MAX_NAME_CHARS + 1) + MAX_NAME_CHARS - (len(piece) - i)), k, i, agent))
     return found
 
@@ -230,7 +242,7 @@ def parse_byline(text: str, evidence: Evidence = NO_EVIDENCE, curated_title: str
     readings: list[_Reading] = []
     humps_before = 0  # the title's seams before piece last_bad are in every reading
     for k in range(last_bad, len(pieces)):
-        readings += _readings(pieces, k, humps_before, evidence)
+        readings += _readings(pieces, k, humps_before, evidence, k - last_bad)
         humps_before += _humps(pieces[k])
     if not readings:
         raise BylineError("cannot tell where the title ends and the first author begins")

@@ -222,13 +222,17 @@ def person_from_display(printed: str) -> Agent:
 def person_from_inverted(printed: str, family: str, given: str | None, suffix: str | None = None) -> Agent:
     """``Casas``, ``Diego de Las`` -> given ``Diego``, family ``de Las Casas``: particles
     printed after the given name belong to the family name. A suffix may be printed after
-    the family name (``Steele Jr., Guy L.``) or given apart (``Steele, Guy L., Jr.``)."""
+    the family name (``Steele Jr., Guy L.``) or given apart (``Steele, Guy L., Jr.``). A
+    name in a caseless script displays family first without a space (``王, 小明`` is
+    ``王小明``), as listings print it."""
     family_words, trailing = _split_suffix(family.split())
     suffix = suffix or trailing
     family = " ".join(family_words)
     tail = f" {suffix}" if suffix else ""
     if not given:
         return _agent(printed, "person", family + tail, None, family if suffix else None, suffix)
+    if is_caseless_word(family) and is_caseless_word(given):  # 王, 小明: printed family first, unspaced
+        return _agent(printed, "person", f"{family}{given}{tail}", given, family, suffix)
     words = given.split()
     cut = next((i for i, w in enumerate(words) if i > 0 and is_particle(w)), len(words))
     given_name = " ".join(words[:cut])
@@ -289,8 +293,8 @@ def corporate_word_kind(word: str) -> str | None:
         return None
     capitals = sum(ch.isupper() for ch in letters)
     if all(ch.isupper() for ch in letters):
-        if any(ch.isdigit() for ch in word):
-            return "acronym"  # 01.AI, AI2, GLM-4
+        if any(ch.isdigit() for ch in word) and capitals >= 2:
+            return "acronym"  # 01.AI, AI2, GLM-4 (not T-1: a token cut from GPT-1)
         if capitals >= 4 or (capitals >= 2 and "." in word.strip(".") and not is_initials(word)):
             return "acronym"
         return "short" if capitals >= 2 else None
@@ -321,8 +325,9 @@ def corporate_strength(text: str) -> int:
     if not any(kinds) or len(words) > MAX_NAME_WORDS or words[0] in CONNECTORS or words[-1] in CONNECTORS:
         return 0
     for word, kind in zip(words, kinds):
-        if kind is None and word not in CONNECTORS and not word.isdigit() and not is_name_word(word):
-            return 0
+        if kind is None and word not in CONNECTORS and not word.isdigit() and not (
+                is_cased_name_word(word) or is_initials(word) or is_caseless_word(word)):
+            return 0  # lower-case words only as connectors: "via Reasoning" is a title's
     return STRONG if any(k in _STRONG_KINDS for k in kinds) else WEAK
 
 
