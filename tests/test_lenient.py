@@ -83,7 +83,7 @@ def test_an_unreadable_file_is_one_rejected_record(inputs, tmp_path):
     assert report["counts"]["read"] == report["counts"]["records"] + 2
 
 
-GLUED = ("LGJan 2, 2024\nReading NotesJoAnne Smith, Ann Lee\n"
+GLUED = ("LGJan 2, 2024\nIntroducing DeepMindJane Doe, Ann Lee\n"
          "We study reading notes in depth, and show that they hold across many settings and scales.\n")
 
 
@@ -96,12 +96,12 @@ def test_a_near_tie_is_warned_reported_and_curated(tmp_path):
     assert "notes.txt:2: warning: two readings of this byline are close" in result.stderr
     choices = json.loads((tmp_path / "a.report.json").read_text())["byline_choices"]
     assert choices == [{"source": "notes.txt", "line": 2,
-                        "kept": {"title": "Reading Notes", "first_author": "JoAnne Smith"},
-                        "other": {"title": "Reading NotesJo", "first_author": "Anne Smith"}}]
+                        "kept": {"title": "Introducing DeepMind", "first_author": "Jane Doe"},
+                        "other": {"title": "Introducing Deep", "first_author": "MindJane Doe"}}]
     curation = tmp_path / "curation.toml"
-    curation.write_text('[[split]]\nprofile = "notes.txt"\nline = 2\ntitle = "Reading NotesJo"\n')
+    curation.write_text('[[split]]\nprofile = "notes.txt"\nline = 2\ntitle = "Introducing Deep"\n')
     result = export(tmp_path / "in", tmp_path / "b.nq", "--curation", str(curation))
     assert result.exit_code == 0
     report = json.loads((tmp_path / "b.report.json").read_text())
     assert report["byline_choices"] == [] and "near-tie" not in result.stderr
-    assert "https://example.org/kg/work/reading-notesjo" in (tmp_path / "b.nq").read_text()
+    assert "https://example.org/kg/work/introducing-deep>" in (tmp_path / "b.nq").read_text()

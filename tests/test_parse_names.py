@@ -12,7 +12,7 @@ import pytest
 from kg.parse.bibliography import parse_author_list
 from kg.parse.byline import BylineError, parse_byline
 from kg.parse.evidence import Evidence, name_hash
-from kg.parse.names import agent_from_display
+from kg.parse.organizations import agent_from_display
 
 
 def parts(agent):
@@ -43,7 +43,18 @@ def parts(agent):
     ("Llama Team", ("organization", None, None, None)),
     ("Allen Institute for AI", ("organization", None, None, None)),
     ("DeepSeek-AI", ("organization", None, None, None)),
-    ("Google DeepMind", ("organization", None, None, None)),
+    # CamelCase is a personal name's as often as a corporate one's (AmirAli, BingChang in the
+    # real-paper set): by shape alone it reads as a person; printed elsewhere as a group
+    # author it is an organisation (test_evidence_from_elsewhere_decides_kind_and_split).
+    ("Amir Ali Mirian", ("person", "Amir Ali", "Mirian", None)),
+    ("AmirAli Mirian", ("person", "AmirAli", "Mirian", None)),
+    ("Google DeepMind", ("person", "Google", "DeepMind", None)),
+    ("KimiTeam", ("organization", None, None, None)),
+    ("Team OLMo", ("organization", None, None, None)),
+    ("SAM 3D Team", ("organization", None, None, None)),
+    ("中国造纸学会", ("organization", None, None, None)),
+    ("Md. Hadi Al-Amin", ("person", "Md. Hadi", "Al-Amin", None)),
+    ("Ho Yin 'Sam' Ng", ("person", "Ho Yin 'Sam'", "Ng", None)),
     ("NVIDIA", ("organization", None, None, None)),
 ])
 def test_display_names(printed, expected):
@@ -106,25 +117,29 @@ def test_glued_bylines_split_by_score(byline, title, authors):
 def test_evidence_from_elsewhere_decides_kind_and_split():
     byline = "Nemotron-4 340B Technical ReportNvidia, Bo Adler"
     assert split(byline, Evidence([name_hash("organization", "Nvidia")]))[1] == ["Nvidia*", "Bo Adler"]
-    # Two readings close by shape (a weak corporate name against a mononym): a name printed elsewhere decides.
-    close = "Learning at ScaleGoogle DeepMind"
-    assert split(close) == ("Learning at Scale", ["Google DeepMind*"])
-    assert split(close, Evidence([name_hash("name", "Mind")])) == ("Learning at ScaleGoogle Deep", ["Mind"])
+    # A CamelCase name reads as a person by shape; printed elsewhere as a group author, an organisation.
+    glued = "Learning at ScaleGoogle DeepMind"
+    assert split(glued) == ("Learning at Scale", ["Google DeepMind"])
+    assert split(glued, Evidence([name_hash("organization", "Google DeepMind")])) == ("Learning at Scale",
+                                                                                      ["Google DeepMind*"])
+    assert split(glued, Evidence([name_hash("name", "Mind")])) == ("Learning at ScaleGoogle Deep", ["Mind"])
 
 
 def test_a_near_tie_is_reported_and_a_curated_title_chooses():
-    """A given name with an inner capital (JoAnne) reads as well as a title word with one
-    (NotesJo): the earlier split is kept, both readings are reported, a curation decides."""
-    byline = "Reading NotesJoAnne Smith, Ann Lee"
+    """A title ending in CamelCase (DeepMind) reads almost as well as a given name in
+    CamelCase (MindJane, as AmirAli): the better is kept, both are reported, a curation
+    decides, and so does a name printed elsewhere."""
+    byline = "Introducing DeepMindJane Doe, Ann Lee"
     parsed = parse_byline(byline)
-    assert (parsed.title, parsed.authors[0].name) == ("Reading Notes", "JoAnne Smith")
-    assert parsed.choice == ("Reading Notes", "JoAnne Smith", "Reading NotesJo", "Anne Smith")
-    chosen = parse_byline(byline, curated_title="Reading NotesJo")
-    assert (chosen.title, chosen.authors[0].name, chosen.choice) == ("Reading NotesJo", "Anne Smith", None)
+    assert (parsed.title, parsed.authors[0].name) == ("Introducing DeepMind", "Jane Doe")
+    assert parsed.choice == ("Introducing DeepMind", "Jane Doe", "Introducing Deep", "MindJane Doe")
+    chosen = parse_byline(byline, curated_title="Introducing Deep")
+    assert (chosen.title, chosen.authors[0].name, chosen.choice) == ("Introducing Deep", "MindJane Doe", None)
     with pytest.raises(BylineError, match="curated title"):
         parse_byline(byline, curated_title="Not A Reading")
-    # Evidence from elsewhere makes it no tie.
-    assert parse_byline(byline, Evidence([name_hash("name", "JoAnne Smith")])).choice is None
+    evidence = Evidence([name_hash("name", "MindJane Doe")])
+    assert parse_byline(byline, evidence).authors[0].name == "MindJane Doe"
+    assert parse_byline(byline, evidence).choice is None
 
 
 def test_a_byline_no_rule_can_read():

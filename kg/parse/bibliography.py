@@ -24,14 +24,15 @@ from kg.errors import Diagnostic
 from kg.models import Agent, Layout, Record, SourceRef
 from kg.parse.names import (
     MAX_NAME_CHARS,
+    MAX_NAME_WORDS,
     is_family_name,
     is_given_name,
     is_name_word,
-    is_organization_name,
     is_suffix,
-    organization,
     person_from_inverted,
+    split_family,
 )
+from kg.parse.organizations import is_organization_name, organization
 from kg.parse.records import Reader, at
 from kg.parse.text import clean_abstract, clean_text, looks_like_prose
 
@@ -64,6 +65,9 @@ class Entry(NamedTuple):
 class AuthorList(NamedTuple):
     entries: tuple[Entry, ...]
     truncated: bool
+    paired: bool = True
+    """Whether the list shows its ``Last, First`` pairing: a given name, a group author,
+    or ``null`` where a given name would be (``王晋东, null``)."""
 
     def notes(self) -> Iterator[str]:
         """Warnings about names kept as printed but odd (a person with one name)."""
@@ -80,25 +84,34 @@ class AuthorListError(ValueError):
 def _entry(printed: str, family: str, given: str | None, suffix: str | None, group: bool) -> Entry:
     if given is None and suffix is None and (group or is_organization_name(family)):
         return Entry(family, family, None, None, True)
-    if not (is_family_name(family) or (given is None and is_name_word(family))):
+    if not (is_family_name(family, given is not None) or (given is None and is_name_word(family))):
         raise AuthorListError(f"{printed!r} is not a 'Last, First' name")
     if given is not None and not is_given_name(given):
         raise AuthorListError(f"{printed!r} is not a 'Last, First' name")
     return Entry(printed, family, given, suffix, False)
 
 
+def _group(entry: Entry) -> Entry:
+    return Entry(entry.family, entry.family, None, None, True)
+
+
 def parse_author_list(text: str) -> AuthorList:
     """``Rae, Jack W., OpenAI, null, :, null`` -> entries in order, read token by token.
-    Raises AuthorListError."""
+    A ``:`` after one-name entries makes them all group authors (arXiv's ``A, B: names``
+    form: ``Codefuse, null, Ling Team, null, :, null``). Raises AuthorListError."""
     tokens = [t.strip() for t in text.split(",")]
     truncated = bool(tokens) and tokens[-1] in TRUNCATIONS
     if truncated:
         tokens.pop()
     entries: list[Entry] = []
+    paired = False
+    run = 0
+    """Where the run of one-name entries before the current one starts."""
     i = 0
     while i < len(tokens):
         family = tokens[i]
         if family in NOISE and (i + 1 == len(tokens) or tokens[i + 1] in MISSING):
+            entries[run:] = [e if e.organization else _group(e) for e in entries[run:]]  # Codefuse, Ling Team:
             i += 2
             continue
         if family in MISSING:
@@ -108,6 +121,7 @@ def parse_author_list(text: str) -> AuthorList:
             suffix, i = tokens[i + 1], i + 1
         given = tokens[i + 1] if i + 1 < len(tokens) else None
         i += 2
+        paired = paired or given is not None
         if given in MISSING:
             given = None
         elif suffix is None and i < len(tokens) and is_suffix(tokens[i]):  # Steele, Guy L., Jr.
@@ -115,9 +129,11 @@ def parse_author_list(text: str) -> AuthorList:
         group = i < len(tokens) and tokens[i] in NOISE
         printed = ", ".join(t for t in tokens[start:i] if t not in MISSING)
         entries.append(_entry(printed, family, given, suffix, group))
+        if given is not None or suffix is not None:
+            run = len(entries)
     if not entries:
         raise AuthorListError("no author names")
-    return AuthorList(tuple(entries), truncated)
+    return AuthorList(tuple(entries), truncated, paired)
 
 
 def read_author_list(text: str) -> AuthorList | AuthorListError:
@@ -130,9 +146,17 @@ def read_author_list(text: str) -> AuthorList | AuthorListError:
         authors = parse_author_list(text)
     except AuthorListError as exc:
         return exc
-    if not any(e.given or e.organization for e in authors.entries):
+    if not authors.paired:
         return AuthorListError("no 'Last, First' pair")
     return authors
+
+
+def looks_like_author_list(text: str) -> bool:
+    """Shaped like an author list even if a name is out of the grammar: commas between
+    short pieces, not running text (where a record's author line stands)."""
+    tokens = text.split(",")
+    return (len(tokens) >= 2 and all(len(t) <= MAX_NAME_CHARS and t.count(" ") < MAX_NAME_WORDS for t in tokens)
+            and not (len(tokens) < 4 and looks_like_prose(text)))
 
 
 def is_author_list(text: str) -> bool:
@@ -173,10 +197,16 @@ def walk(reader: Reader) -> Iterator[_Found]:
         return parsed[k]
 
     def is_authors(k: int) -> bool:
-        return isinstance(authors(k), AuthorList)
+        return k < len(lines) and isinstance(authors(k), AuthorList)
+
+    def shaped(k: int) -> bool:
+        return k < len(lines) and looks_like_author_list(lines[k][1])
 
     def starts_record(k: int) -> bool:
-        return is_authors(k + 1) and not looks_like_prose(lines[k][1])
+        """Line k is a title: an author list follows it (or a line shaped like one that is
+        not itself a title before an author list)."""
+        return not looks_like_prose(lines[k][1]) and (
+            is_authors(k + 1) or (shaped(k + 1) and not is_authors(k + 2)))
 
     def next_record(k: int) -> int:
         return next((m for m in range(k, len(lines)) if starts_record(m)), len(lines))
@@ -228,23 +258,43 @@ def parse_bibliography(lines: list[tuple[int, str]], file: SourceRef) -> tuple[l
     return records, reader
 
 
+def _split_evidence(family: str, given: str) -> Iterator[tuple[str, str]]:
+    """("split", "Given\x00Family") where display order would read ``Given Family`` otherwise."""
+    agent = person_from_inverted(f"{family}, {given}", family, given)
+    if agent.given_name and agent.family_name and not agent.suffix:
+        words = agent.name.split(" ")
+        if split_family(words) != len(agent.given_name.split(" ")):
+            yield "split", f"{agent.given_name}\x00{agent.family_name}"
+
+
 def evidence_names(lines: list[tuple[int, str]], file: SourceRef) -> Iterator[tuple[str, str]]:
     """(kind, display name) of the authors of a bibliography's records, read fast and
     unchecked (evidence only counts for names a byline split finds complete): author lines
-    are every third line after the owner, or the next line shaped like one where a record
-    lacks a line; a person is a ``Last, First`` pair, an organisation a group author
-    (``Nvidia, null, :, null``)."""
+    are the second line after the owner, then two lines on where a record has no abstract
+    (the line after the authors is not prose and the next is shaped like authors), else
+    three, or the next line shaped like one where a record lacks a line; a person is a
+    ``Last, First`` pair, an organisation a group author (``Nvidia, null, :, null``)."""
     i = 1
     while i < len(lines):
         tokens = lines[i][1].split(", ")
         if len(tokens) < 2 or any(len(t) > MAX_NAME_CHARS for t in tokens):
             i += 1
             continue
-        i += 3
+        no_abstract = i + 2 < len(lines) and not looks_like_prose(lines[i + 1][1]) and looks_like_author_list(
+            lines[i + 2][1])
+        i += 2 if no_abstract else 3
+        run: list[str] = []
         for k in range(len(tokens) - 1):
             family, given = tokens[k], tokens[k + 1]
-            if given in MISSING:
+            if given in MISSING and family not in MISSING and family not in NOISE:
+                run.append(family)
                 if k + 2 < len(tokens) and tokens[k + 2] in NOISE:
-                    yield "organization", family
+                    yield from (("organization", name) for name in run)
+                else:
+                    yield "name", family
+            elif family not in NOISE and given not in MISSING and k % 2 == 0:
+                run = []
+                if " " in given or " " in family:
+                    yield from _split_evidence(family, given)
             elif family not in MISSING and family not in NOISE and k % 2 == 0:
                 yield "name", f"{given} {family}"

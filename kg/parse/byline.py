@@ -33,15 +33,13 @@ from kg.parse.evidence import NO_EVIDENCE, Evidence
 from kg.parse.names import (
     MAX_INNER_CAPITAL_PREFIX,
     MAX_NAME_CHARS,
-    STRONG,
-    agent_from_display,
-    corporate_strength,
+    humps,
     is_caseless_word,
     is_person_name,
     is_suffix,
-    organization,
     person_from_display,
 )
+from kg.parse.organizations import STRONG, agent_from_display, corporate_strength, organization
 from kg.parse.text import clean_text
 
 ORGANIZATION_SEPARATOR = " \u00b7 "
@@ -52,8 +50,12 @@ NOT_BEFORE_A_NAME = frozenset("-'\u2019/([{@&_+\u2013\u2014")
 EVIDENCE = 8.0
 MONONYM = -4.0
 WEAK_ORGANIZATION = -4.0
-CAMEL_SEAM = -2.0
-CAMEL_GIVEN_NAME = -2.0
+CAMEL_SEAM = -1.5
+"""Each CamelCase seam left in the title (``ModelsSam``; titles hold ``PyTorch`` too)."""
+CAMEL_GIVEN_NAME = -2.5
+"""Each seam in a personal name but a short prefix's (``McCandlish``): rarer than in titles."""
+CAMEL_CORPORATE = -4.0
+"""Each seam in a corporate word beyond its first (``ReportDeepSeek-AI``)."""
 UNIT_CUT = -4.0
 CAPITALS_CUT = -2.0
 LONE_CAPITAL = -4.0
@@ -109,19 +111,18 @@ def _humps(text: str) -> int:
     return sum(1 for a, b in zip(text, text[1:]) if a.islower() and b.isupper())
 
 
-def _is_glue_point(piece: str, i: int) -> bool:
-    """Whether a name may begin at ``piece[i]``, glued to the character before it."""
+def _is_glue_point(piece: str, i: int, evidence: Evidence) -> bool:
+    """Whether a name may begin at ``piece[i]``, glued to the character before it: a
+    capital, a change of script (``Things王小明``), a digit after a letter (``01.AI``); in
+    one caseless run (``手册王晋东``) only where the input prints the rest as a name."""
     before, ch = piece[i - 1], piece[i]
     if before.isspace() or before in NOT_BEFORE_A_NAME:
         return False
     if ch.isalpha() and ch.isupper():
         return True
     if ch.isalpha() and is_caseless_word(ch):
-        return not is_caseless_word(before)  # a script change: Things王小明
-    if ch.isdigit() and before.isalpha():  # a corporate name such as 01.AI, not a number
-        word = piece[i:].split(" ", 1)[0]
-        return any(c.isalpha() for c in word)
-    return False
+        return not is_caseless_word(before) or evidence.kind_of(_display(piece[i:])) is not None
+    return ch.isdigit() and before.isalpha()
 
 
 def _first_author(printed: str, evidence: Evidence) -> tuple[Agent, float] | None:
@@ -132,19 +133,27 @@ def _first_author(printed: str, evidence: Evidence) -> tuple[Agent, float] | Non
     known = evidence.kind_of(text)
     if known == "organization" and (strength or person):
         return organization(printed), EVIDENCE
+    cut = evidence.split_of(text.split(" ")) if person else None
     if known == "name":
         if strength == STRONG or (strength and not person):
             return organization(printed), EVIDENCE
         if person:
-            return person_from_display(printed), EVIDENCE
+            return person_from_display(printed, cut), EVIDENCE
     if strength == STRONG:
         return organization(printed), _corporate_seams(text)
     if person:
         score = MONONYM if " " not in text and not is_caseless_word(text) else 0.0
-        return person_from_display(printed), score + CAMEL_GIVEN_NAME * _humps(text.split(" ", 1)[0])
+        return person_from_display(printed, cut), score + CAMEL_GIVEN_NAME * _personal_seams(text)
     if strength:
         return organization(printed), WEAK_ORGANIZATION + _corporate_seams(text)
     return None
+
+
+def _personal_seams(text: str) -> int:
+    """CamelCase seams in a personal name: any in its first word (``IsShishir``), else
+    those not right after a short prefix (``McCandlish`` has none, ``ReportNvidia`` one)."""
+    words = text.split(" ")
+    return len(humps(words[0])) + sum(1 for w in words[1:] for h in humps(w) if h > MAX_INNER_CAPITAL_PREFIX)
 
 
 def _corporate_seams(text: str) -> float:
@@ -155,7 +164,7 @@ def _corporate_seams(text: str) -> float:
     first = words[0]
     prefix = next((i for i in range(1, min(len(first), MAX_INNER_CAPITAL_PREFIX + 1))
                    if first[i - 1].islower() and first[i].isupper()), None)
-    return CAMEL_SEAM * (sum(max(0, _humps(word) - 1) for word in words) + (prefix is not None))
+    return CAMEL_CORPORATE * sum(max(0, _humps(word) - 1) for word in words) + CAMEL_SEAM * (prefix is not None)
 
 
 def _seam_score(piece: str, i: int) -> float:
@@ -183,7 +192,7 @@ def _readings(pieces: list[str], k: int, humps_before: int, evidence: Evidence, 
     piece = pieces[k]
     first = max(1, len(piece) - MAX_NAME_CHARS)
     found: list[_Reading] = []
-    points = [m.start() for m in _MAYBE_GLUED.finditer(piece, first) if _is_glue_point(piece, m.start())]
+    points = [m.start() for m in _MAYBE_GLUED.finditer(piece, first) if _is_glue_point(piece, m.start(), evidence)]
     if not points:
         return found
     seams = humps_before + _humps(piece[:first])  # CamelCase seams in the title, counted once
@@ -200,18 +209,31 @@ def _readings(pieces: list[str], k: int, humps_before: int, evidence: Evidence, 
     return found
 
 
+_LOOSE_NAME = re.compile(r"[^\W\d_][^\W\d_.'\u2019-]*(?:[.'\u2019-]?(?: [^\W\d_]|[^\W\d_])+)*\.?")
+MAX_LOOSE_WORDS = 4
+
+
+def _loose_name(text: str) -> bool:
+    """A later author the grammar does not read but that is shaped like a name, not a
+    title's words: letters, dots, hyphens, apostrophes, at most four words, the first
+    capitalised (``Sand. ai``). Only ever a piece after the first author."""
+    return (text[:1].isupper() and text.count(" ") < MAX_LOOSE_WORDS
+            and _LOOSE_NAME.fullmatch(text) is not None)
+
+
 def _is_name(piece: str) -> bool:
-    """Whether a piece is a complete name by shape (cheap: no agent is built)."""
+    """Whether a piece is an author by shape (cheap: no agent is built)."""
     if len(piece) > MAX_NAME_CHARS:
         return False
     text = _display(piece)
-    return bool(corporate_strength(text)) or is_person_name(text)
+    return bool(corporate_strength(text)) or is_person_name(text) or _loose_name(text)
 
 
 def _author(piece: str, evidence: Evidence) -> Agent:
-    agent = agent_from_display(piece, evidence.kind_of(_display(piece)))
-    assert agent is not None, piece  # every piece after the glued one is a name (_is_name)
-    return agent
+    """An author after the first: by the grammar, else read in display order as printed."""
+    text = _display(piece)
+    agent = agent_from_display(piece, evidence.kind_of(text), evidence.split_of(text.split(" ")))
+    return agent or person_from_display(piece)
 
 
 def _join_suffixes(pieces: list[str]) -> list[str]:

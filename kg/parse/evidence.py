@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-Kind = Literal["name", "organization"]
+Kind = Literal["name", "organization", "split"]
 """``name``: printed as an author where nothing is glued (its kind is its shape's);
-``organization``: printed as a group author (``Nvidia, null, :, null``)."""
-_TAG = {"name": "n\x00", "organization": "o\x00"}
+``organization``: printed as a group author (``Nvidia, null, :, null``); ``split``: a
+``Given\x00Family`` reading printed ``Family, Given`` where display order reads it
+otherwise (``Villanova del Moral, Albert``)."""
+_TAG = {"name": "n\x00", "organization": "o\x00", "split": "s\x00"}
 
 
 def name_hash(kind: Kind, name: str) -> int:
@@ -51,6 +53,14 @@ class Evidence:
         if name_hash("name", name) in self._hashes:
             return "name"
         return None
+
+    def split_of(self, words: list[str]) -> int | None:
+        """Where the family name starts in a display name of three words or more, where the
+        input prints it ``Family, Given`` elsewhere."""
+        if len(words) < 3 or not self._hashes:
+            return None
+        return next((cut for cut in range(1, len(words)) if name_hash(
+            "split", f"{' '.join(words[:cut])}\x00{' '.join(words[cut:])}") in self._hashes), None)
 
 
 NO_EVIDENCE = Evidence()

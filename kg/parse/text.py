@@ -8,9 +8,10 @@ quotes, and runs of whitespace.
 
 TeX is converted to Unicode inside the spans that are TeX only, by ``pylatexenc``
 (https://pylatexenc.readthedocs.io/): a backslash command with its arguments
-(``Schr\\"{o}dinger``, ``\\%``, ``\\emph{x}``) and inline math that holds a TeX sign
-(``$O(n \\log n)$``, ``$\\to$``). Text that only looks like TeX is left as printed:
-``$5 and $6`` has no TeX sign between its dollars, and ``50%`` is not a comment.
+(``Schr\\"{o}dinger``, ``\\%``, ``\\emph{x}``) and inline math, whose dollars hug
+their content or hold a TeX sign (``$T$``, ``$O(n \\log n)$``, ``$\\to$``). Text that
+only looks like TeX is left as printed: ``$5 and $6`` neither hugs nor holds a TeX sign,
+and ``50%`` is not a comment.
 Known limit: words broken by PDF kerning (``Y et``) are not rejoined: that needs a
 dictionary.
 """
@@ -32,7 +33,7 @@ ABSTRACT_LABEL = re.compile(
 """``Abstract:``, ``Abstract.``, ``ABSTRACT``, ``A BSTRACT``; not the word in ``Abstract reasoning``."""
 
 _TEX_SPAN = re.compile(
-    r"(?<!\\)\$(?=[^$]*?[\\^_{])[^$]+(?<!\\)\$"  # inline math holding a TeX sign: $\to$, $x^2$
+    r"(?<!\\)\$(?:(?=[^$]*?[\\^_{])[^$]+|(?=[^\s$])[^$]*?(?<=[^\s\\]))(?<!\\)\$"  # inline math: $\to$, $x^2$, $T$
     r"|\{\\[^{}]*(?:\{[^{}]*\}[^{}]*)*\}"  # a group opened by a command: {\"o}, {\'{e}}
     r"|\\[\"'`^~=.](?:\{[^{}]*\}|\\?[A-Za-z])"  # an accent: \"o, \'{e}, \^\i
     r"|\\[A-Za-z]+\*?(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\})*"  # a command and its arguments: \H{o}, \emph{x}
@@ -56,6 +57,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 _COMMAND_NAME = re.compile(r"\\([A-Za-z]+)")
+KEPT_AS_PRINTED = frozenset({"url", "href"})
+"""Links stay as the source wrote them (pylatexenc would print ``<https://…>``)."""
 
 
 def _latex_to_text() -> LatexNodes2Text:
@@ -75,7 +78,7 @@ def tex_to_text(span: str) -> str:
     that anyone meant: it stays as printed."""
     if not span.startswith("$"):
         name = _COMMAND_NAME.match(span.lstrip("{"))
-        if name and _LATEX.latex_context.get_macro_spec(name.group(1)) is None:
+        if name and (name.group(1) in KEPT_AS_PRINTED or _LATEX.latex_context.get_macro_spec(name.group(1)) is None):
             return span
     return _LATEX.latex_to_text(span).strip()
 
