@@ -229,7 +229,7 @@ def walk(reader: Reader) -> Iterator[_Found]:
             continue
         k = i + 2
         if k < len(lines) and not starts_record(k):
-            if is_authors(k) and not looks_like_prose(lines[k][1]):
+            if not looks_like_prose(lines[k][1]) and is_authors(k):
                 reader.reject(i, k, next_record(k + 1), "expected an abstract, found another author list (an "
                               "author list over two lines?)", "a record's authors are one line", "authors-continued")
                 i = next_record(k + 1)
@@ -276,25 +276,31 @@ def evidence_names(lines: list[tuple[int, str]], file: SourceRef) -> Iterator[tu
     ``Last, First`` pair, an organisation a group author (``Nvidia, null, :, null``)."""
     i = 1
     while i < len(lines):
-        tokens = lines[i][1].split(", ")
-        if len(tokens) < 2 or any(len(t) > MAX_NAME_CHARS for t in tokens):
+        if not _author_shaped(lines[i][1]):
             i += 1
             continue
-        no_abstract = i + 2 < len(lines) and not looks_like_prose(lines[i + 1][1]) and looks_like_author_list(
-            lines[i + 2][1])
+        tokens = lines[i][1].split(", ")
+        no_abstract = i + 2 < len(lines) and _author_shaped(lines[i + 2][1]) and not _author_shaped(lines[i + 1][1])
         i += 2 if no_abstract else 3
         run: list[str] = []
         for k in range(len(tokens) - 1):
             family, given = tokens[k], tokens[k + 1]
-            if given in MISSING and family not in MISSING and family not in NOISE:
+            if family in MISSING or family in NOISE:
+                continue
+            if given in MISSING:
                 run.append(family)
                 if k + 2 < len(tokens) and tokens[k + 2] in NOISE:
                     yield from (("organization", name) for name in run)
                 else:
                     yield "name", family
-            elif family not in NOISE and given not in MISSING and k % 2 == 0:
+            elif k % 2 == 0:
                 run = []
+                yield "name", f"{given} {family}"
                 if " " in given or " " in family:
                     yield from _split_evidence(family, given)
-            elif family not in MISSING and family not in NOISE and k % 2 == 0:
-                yield "name", f"{given} {family}"
+
+
+def _author_shaped(text: str) -> bool:
+    """Cheaply: a line of short comma-separated pieces (an author list), not running text."""
+    commas, spaces = text.count(", "), text.count(" ")
+    return commas > 0 and (commas * 4 >= spaces or spaces <= MAX_NAME_WORDS + commas)

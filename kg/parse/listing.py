@@ -50,6 +50,8 @@ class Header(NamedTuple):
 
 
 def is_header(line: str) -> bool:
+    if len(line) > 2 * MAX_HEADER_CHARS:
+        return False  # an abstract: no need to copy it stripped
     line = line.strip()
     return len(line) <= MAX_HEADER_CHARS and bool(HEADER.match(line))
 
@@ -141,7 +143,7 @@ def evidence_names(lines: list[tuple[int, str]], file: SourceRef) -> Iterator[tu
     """("name", display name) of the authors a listing prints where nothing is glued:
     every piece of a byline after the first, unchecked (a title with a comma gives a
     piece that is no name: it never matches a complete name)."""
-    for i, _ in _walk(Reader(file, lines)):
-        if i + 1 < len(lines):
+    for i in range(len(lines) - 1):
+        if is_header(lines[i][1]) and not is_header(lines[i + 1][1]):
             for piece in byline_pieces(lines[i + 1][1])[0][1:]:
                 yield "name", piece.replace(", ", " ")
