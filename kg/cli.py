@@ -27,8 +27,7 @@ from kg import __version__
 from kg.errors import InputError, KgError, NonConformingError
 from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
-from kg.parse import Context, file_evidence, read_profile
-from kg.parse.evidence import Evidence
+from kg.parse import Context, gather_evidence, read_profile
 from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
 from kg.reconcile import report_warnings
 from kg.query import format_result, read_query, read_store, run_query
@@ -238,7 +237,7 @@ def parse_command(
     status = EXIT_OK
     try:
         files = find_profiles(paths)
-        context = Context(Evidence(set().union(*(file_evidence(f, s) for f, s in files))))
+        context = Context(gather_evidence(files))
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     for file, source in files:

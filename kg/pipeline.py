@@ -23,8 +23,7 @@ from kg.mapping.dataset import dataset_to_triples
 from kg.mapping.terms import Quad
 from kg.models import Curation, ExportSummary, KnowledgeGraph, Profile, RejectedRecord
 from kg.namespaces import DEFAULT_BASE
-from kg.parse import Context, file_evidence, read_profile, rejected_file
-from kg.parse.evidence import Evidence
+from kg.parse import Context, gather_evidence, read_profile, rejected_file
 from kg.reconcile import build_graph, sorted_rejected
 from kg.report import write_report
 from kg.serialize import serialize
@@ -102,7 +101,7 @@ def parse_inputs(paths: Sequence[Path], curation: Curation | None = None,
     InputError that lists every error when more than ``max_errors`` records are rejected.
     Like the streaming export, a first pass gathers the evidence (kg.parse.evidence)."""
     files = find_profiles(paths)
-    evidence = Evidence(set().union(*(file_evidence(file, source) for file, source in files)))
+    evidence = gather_evidence(files)
     splits: dict[str, dict[int, str]] = {}
     for source, line, title in (curation.splits if curation else ()):
         splits.setdefault(source, {})[line] = title

@@ -12,7 +12,7 @@ nothing is glued (:mod:`kg.parse.evidence`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -138,4 +138,13 @@ def file_evidence(path: Path, source: str) -> set[int]:
     return found
 
 
-__all__ = ["Context", "decode_profile", "file_evidence", "parse_profile", "read_profile", "rejected_file", "Record"]
+def gather_evidence(files: Sequence[tuple[Path, str]]) -> Evidence:
+    """The evidence of every file (path, source name), gathered one file at a time."""
+    names: set[int] = set()
+    for path, source in files:
+        names |= file_evidence(path, source)
+    return Evidence(names)
+
+
+__all__ = ["Context", "decode_profile", "file_evidence", "gather_evidence", "parse_profile", "read_profile",
+           "rejected_file", "Record"]

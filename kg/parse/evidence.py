@@ -38,7 +38,8 @@ class Evidence:
     __slots__ = ("_hashes",)
 
     def __init__(self, hashes: Iterable[int] = ()):
-        self._hashes = frozenset(hashes)
+        # A set is kept as given, not copied: at a million works it holds millions of hashes.
+        self._hashes = hashes if isinstance(hashes, (set, frozenset)) else frozenset(hashes)
 
     def __len__(self) -> int:
         return len(self._hashes)
