@@ -56,6 +56,8 @@ def parts(agent):
     ("Md. Hadi Al-Amin", ("person", "Md. Hadi", "Al-Amin", None)),
     ("Ho Yin 'Sam' Ng", ("person", "Ho Yin 'Sam'", "Ng", None)),
     ("NVIDIA", ("organization", None, None, None)),
+    ("Essential AI", ("organization", None, None, None)),
+    ("USVSN Sai Prashanth", ("person", "USVSN Sai", "Prashanth", None)),
 ])
 def test_display_names(printed, expected):
     agent = agent_from_display(printed)

@@ -120,8 +120,8 @@ def corporate_strength(text: str) -> int:
         return 0  # not "and X Team", nor "3 Technical Report…" (a number cut from a title)
     if not all(kind is not None or _plain_word(word) for word, kind in zip(words, kinds)):
         return 0  # lower-case words only as connectors: "via Reasoning" is a title's
-    strong = [w for w, k in zip(words, kinds) if k in _STRONG_KINDS]
-    if strong and all(w.isalpha() and w.isupper() for w in strong) and len(words) > 1 and is_person_name(text):
+    strong = [(w, k) for w, k in zip(words, kinds) if k in _STRONG_KINDS]
+    if strong and all(k == "acronym" and w.isalpha() for w, k in strong) and len(words) > 1 and is_person_name(text):
         return WEAK  # capitals before a personal name are its initials: USVSN Sai Prashanth
     return STRONG if strong else WEAK
 
