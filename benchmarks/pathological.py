@@ -37,6 +37,8 @@ SHAPES = {
     "one-word names after a bad piece": lambda size: "Ab, " * (size // 4),
     "hyphens (A-A-…)": lambda size: "A-" * (size // 2),
     "TeX signs ($\\$\\…)": lambda size: "$\\" * (size // 2),
+    "pieces of a title glued to a CJK name": lambda size: ", ".join(
+        ["Mixture-of-Experts Optimizers GPT-8 Planning\uc26a\u6773\u8272"] * (size // 50)),
     "a title, then real names (valid)": lambda size: "TitleJohn Smith, " + _names(size // 15),
 }
 

@@ -165,6 +165,9 @@ def time_limit(seconds: int):
 
 
 CRAFTED = {
+    # a title glued to a caseless name, with a digit before it: once a regular expression
+    # that backtracked for seconds on a 50-character piece
+    "title and caseless name": ", ".join(["Mixture-of-Experts Optimizers GPT-8 Planning쉊杳色"] * 20_000),
     "glued capitals": "aB" * 500_000,
     "capitalised words glued": "Ab" * 500_000,
     "names after a bad piece": "Ab, " * 250_000,

@@ -209,7 +209,9 @@ def _readings(pieces: list[str], k: int, humps_before: int, evidence: Evidence, 
     return found
 
 
-_LOOSE_NAME = re.compile(r"[^\W\d_][^\W\d_.'\u2019-]*(?:[.'\u2019-]?(?: [^\W\d_]|[^\W\d_])+)*\.?")
+_LOOSE_WORD = re.compile(r"[^\W\d_]+(?:[.'\u2019-][^\W\d_]+)*\.?")
+"""Letters, single dots, hyphens or apostrophes between them, a final dot: each part of
+the pattern starts with a character the part before cannot hold, so matching is linear."""
 MAX_LOOSE_WORDS = 4
 
 
@@ -217,8 +219,9 @@ def _loose_name(text: str) -> bool:
     """A later author the grammar does not read but that is shaped like a name, not a
     title's words: letters, dots, hyphens, apostrophes, at most four words, the first
     capitalised (``Sand. ai``). Only ever a piece after the first author."""
-    return (text[:1].isupper() and text.count(" ") < MAX_LOOSE_WORDS
-            and _LOOSE_NAME.fullmatch(text) is not None)
+    words = text.split(" ")
+    return (text[:1].isupper() and len(words) <= MAX_LOOSE_WORDS
+            and all(_LOOSE_WORD.fullmatch(w) for w in words))
 
 
 def _is_name(piece: str) -> bool:
