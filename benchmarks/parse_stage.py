@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline   median {statistics.median(old):7.3f} s  " + " ".join(f"{x:.3f}" for x in old))
     print(f"this tree  median {statistics.median(new):7.3f} s  " + " ".join(f"{x:.3f}" for x in new))
     print(f"  of which the evidence pass: median {statistics.median(evidence):.3f} s")
-    print(f"this / baseline per pair: " + " ".join(f"{r:.2f}" for r in ratios)
+    print("this / baseline per pair: " + " ".join(f"{r:.2f}" for r in ratios)
           + f"; median {statistics.median(ratios):.3f}")
     return 0
 

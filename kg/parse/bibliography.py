@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kg.errors import Diagnostic
 from kg.models import Agent, Layout, Record, SourceRef
 from kg.parse.names import (
     MAX_NAME_CHARS,

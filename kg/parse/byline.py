@@ -2,17 +2,17 @@
 
 The title is glued to the first author with no space between them. Every place where
 a name could begin glued to the character before it is a candidate split, and each is
-scored (:func:`_score`); the best wins, the earliest among equals. A candidate counts
+scored (:func:`_readings`); the best wins, the earliest among equals. A candidate counts
 only if what follows it is a complete name of the grammar (:mod:`kg.parse.names`) and
 the title does not end inside a word (``Mixture-of-``). Then:
 
 - a name the input prints unambiguously elsewhere (:mod:`kg.parse.evidence`) is strong
   evidence for the split that yields it;
 - a CamelCase seam left in the title (``ModelsSam``), a complete name left in the title
-  (a split in a later piece), a given name with an inner
-  capital (``IsShishir``), a mononym, a corporate name by CamelCase alone, a number cut
-  from its unit (``340`` / ``B Technical…``), a cut inside a run of capitals (``01.A`` /
-  ``I01.AI``) or a title ending in a full stop each make a split less likely.
+  (a split in a later piece), a seam in a given name (``IsShishir``) or a second one in a
+  corporate word (``ReportDeepSeek-AI``), a mononym, a corporate name by CamelCase alone,
+  a number cut from its unit (``340`` / ``B Technical…``), a cut inside a run of capitals
+  (``01.A`` / ``I01.AI``) or a title ending in a full stop each make a split less likely.
 
 Where the two best readings score within :data:`NEAR_TIE`, the best is kept and the
 byline reports both (:class:`SplitChoice`), so that the run warns and a curation entry
@@ -33,6 +33,7 @@ from kg.parse.evidence import NO_EVIDENCE, Evidence
 from kg.parse.names import (
     MAX_INNER_CAPITAL_PREFIX,
     MAX_NAME_CHARS,
+    count_humps as _humps,
     humps,
     is_caseless_word,
     is_person_name,
@@ -95,20 +96,6 @@ class _Reading(NamedTuple):
     piece: int
     start: int
     first: Agent
-
-
-def _has_hump(a: str, b: str) -> bool:
-    return a.islower() and b.isupper()
-
-
-_ASCII_HUMP = re.compile(r"[a-z][A-Z]")
-
-
-def _humps(text: str) -> int:
-    """CamelCase seams: a lower-case letter followed by a capital."""
-    if text.isascii():
-        return len(_ASCII_HUMP.findall(text))
-    return sum(1 for a, b in zip(text, text[1:]) if a.islower() and b.isupper())
 
 
 def _is_glue_point(piece: str, i: int, evidence: Evidence) -> bool:

@@ -48,7 +48,6 @@ MAX_NAME_CHARS = 120
 WORD_CACHE = 1 << 16
 """Words repeat across a corpus (names, title words): word shapes are computed once."""
 _TEX_REMNANT = re.compile(r"\\(?=[^\W\d_])")
-_HUMP = re.compile(r"(?<=[^\W\d_])(?=[A-Z])")
 
 
 def _is_upper(ch: str) -> bool:
@@ -73,6 +72,14 @@ def _lower_run(text: str) -> bool:
 def humps(text: str) -> list[int]:
     """Where a capital follows a lower-case letter (CamelCase seams)."""
     return [i for i in range(1, len(text)) if text[i - 1].islower() and text[i].isupper()]
+
+
+_ASCII_HUMP = re.compile(r"[a-z][A-Z]")
+
+
+def count_humps(text: str) -> int:
+    """How many CamelCase seams: :func:`humps`, fast on ASCII (titles of a megabyte)."""
+    return len(_ASCII_HUMP.findall(text)) if text.isascii() else len(humps(text))
 
 
 def _is_capitalised_part(part: str) -> bool:
