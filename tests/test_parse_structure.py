@@ -123,3 +123,24 @@ def test_decomposed_names_read_as_composed():
     records = parse(decomposed).records
     assert [a.name for a in records[0].authors] == ["Zoë Müller", "José Núñez"]
     assert records == parse(composed).records
+
+
+def test_a_byline_after_a_record_without_abstract_is_not_its_abstract():
+    """The second record's header is lost and the first has no abstract: the byline where
+    the abstract would stand is the next record's, rejected, not the first's abstract."""
+    profile = parse("\n".join([*R1[:2], *R2[1:], *R3]))
+    assert [(r.title, r.abstract) for r in profile.records] == [("First Results", None), ("Third Results", R3[2])]
+    assert [(r.source.line, r.first_line, r.last_line, r.kind) for r in profile.rejected] == [(3, 3, 4, "bad-header")]
+
+
+def test_a_title_after_a_record_without_abstract_is_not_its_abstract():
+    """The second record's author line is lost and the first has no abstract: its title is
+    rejected, not taken for the first's abstract; a short abstract ending in a full stop
+    before the next record is still an abstract."""
+    lines = bibliography(B1[:2], (B2[0], B2[2]), B3)
+    profile = parse("\n".join(lines))
+    assert [(r.title, r.abstract) for r in profile.records] == [("First Results", None), ("Third Results", B3[2])]
+    assert [(r.source.line, r.first_line, r.last_line, r.kind) for r in profile.rejected] == [
+        (5, 4, 5, "bad-authors")]  # the abstract stands where the author list should
+    short = parse("\n".join(bibliography((*B1[:2], "No abstract available."), B2)))
+    assert [r.abstract for r in short.records] == ["No abstract available.", B2[2]]

@@ -22,6 +22,9 @@ export):
 - **abstracts** under the owner's first name, and **abstracts** without a header: one
   ``Abstract: …`` line per record that has an abstract.
 
+Files are written as profile sites and editors save them: most with LF line ends, every
+third with CRLF, every fifth with a lone CR, every seventh in Unicode NFD.
+
 What is compared, exactly: the title; each author's kind; an organisation's name; a
 person's given, family and suffix, which must be the data's reading or one of the
 ``alternatives`` its README lists as defensible (``Luc Van Gool``: family ``Gool`` by
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,25 +119,36 @@ def chunks(papers: list[dict]) -> Iterator[tuple[int, list[dict]]]:
         yield start // PER_FILE, papers[start:start + PER_FILE]
 
 
-def write_inputs(folder: Path) -> dict[str, tuple[str, list[dict]]]:
-    """The profile files, and for each its layout and papers in order."""
-    files: dict[str, tuple[str, list[dict]]] = {}
+def save(path: Path, text: str, number: int) -> None:
+    """As saved by some editor: LF, CRLF (every third), lone CR (every fifth), NFD (every seventh)."""
+    if number % 7 == 3:
+        text = unicodedata.normalize("NFD", text)
+    end = "\r\n" if number % 3 == 1 else "\r" if number % 5 == 2 else "\n"
+    path.write_bytes(text.replace("\n", end).encode("utf-8"))
+
+
+def profile_texts() -> dict[str, tuple[str, list[dict], str]]:
+    """Each profile file's name, its layout, its papers in order and its text."""
+    files: dict[str, tuple[str, list[dict], str]] = {}
     with_abstract = [p for p in PAPERS if printed_abstract(p)]
     for number, papers in chunks(PAPERS):
-        files[f"listing-{number:02d}.txt"] = ("listing", papers)
-        (folder / f"listing-{number:02d}.txt").write_text("".join(map(listing_record, papers)), encoding="utf-8")
-        head = owner(papers)
-        files[f"bibliography-{number:02d}.txt"] = ("bibliography", papers)
-        (folder / f"bibliography-{number:02d}.txt").write_text(
-            inverted(head) + "\n" + "".join(map(bibliography_record, papers)), encoding="utf-8")
+        files[f"listing-{number:02d}.txt"] = ("listing", papers, "".join(map(listing_record, papers)))
+        files[f"bibliography-{number:02d}.txt"] = (
+            "bibliography", papers, inverted(owner(papers)) + "\n" + "".join(map(bibliography_record, papers)))
     for number, papers in chunks(with_abstract):
         lines = [f"Abstract: {printed_abstract(p)}" for p in papers]
         first_name = next(w for w in owner(papers)["given"].split() if not w.endswith(".") and len(w) > 1)
-        files[f"abstracts-named-{number:02d}.txt"] = ("abstracts", papers)
-        (folder / f"abstracts-named-{number:02d}.txt").write_text("\n".join([first_name, *lines]) + "\n",
-                                                                  encoding="utf-8")
-        files[f"abstracts-{number:02d}.txt"] = ("abstracts", papers)
-        (folder / f"abstracts-{number:02d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files[f"abstracts-named-{number:02d}.txt"] = ("abstracts", papers, "\n".join([first_name, *lines]) + "\n")
+        files[f"abstracts-{number:02d}.txt"] = ("abstracts", papers, "\n".join(lines) + "\n")
+    return files
+
+
+def write_inputs(folder: Path) -> dict[str, tuple[str, list[dict]]]:
+    """The profile files, and for each its layout and papers in order."""
+    files = {}
+    for number, (name, (layout, papers, text)) in enumerate(sorted(profile_texts().items())):
+        save(folder / name, text, number)
+        files[name] = (layout, papers)
     return files
 
 
@@ -207,3 +222,92 @@ def test_the_set_covers_every_class_of_issue_10():
                    "org_several_words", "org_one_word", "org_first_author", "abstract_tex", "abstract_tex_accent",
                    "name_tex_accent", "title_25_words", "names_korean", "names_vietnamese", "names_indian"):
         assert needed in classes, needed
+
+
+def damage(texts: dict[str, tuple[str, list[dict], str]]) -> dict[str, list[int]]:
+    """Real records made bad the ways issue 10 found: in ``listing-00.txt`` the third
+    record's header removed and the sixth's cut to ``LGJul``; in ``bibliography-00.txt``
+    the second record's author line removed, the fourth's title removed, the sixth's
+    author list replaced by one the grammar refuses. Returns, per damaged file, the
+    indexes (in the file's papers) of the records that must be rejected."""
+    layout, papers, text = texts["listing-00.txt"]
+    records = [listing_record(p) for p in papers]
+    records[2] = records[2].split("\n", 1)[1]
+    records[5] = "LGJul\n" + records[5].split("\n", 1)[1]
+    texts["listing-00.txt"] = (layout, papers, "".join(records))
+    layout, papers, text = texts["bibliography-00.txt"]
+    records = [bibliography_record(p).split("\n") for p in papers]
+    del records[1][1]
+    del records[3][0]
+    records[5][1] = "Smith, Anna, 12345, !!!"
+    texts["bibliography-00.txt"] = (layout, papers, inverted(owner(papers)) + "\n" + "".join(
+        "\n".join(r) for r in records))
+    # The fourth record's author list, where a title should be, follows the third's: an author
+    # list over two lines reads the same, so both records' lines are rejected as one.
+    return {"listing-00.txt": [2, 5], "bibliography-00.txt": [1, 2, 3, 5]}
+
+
+REJECTED_LINES = {"listing-00.txt": [5, 10], "bibliography-00.txt": [4, 7, 11]}
+"""Where each damage is reported (read off the damaged files by eye): the byline whose
+header is gone, the cut header; the title with no author list, the second author list,
+the refused author list."""
+
+
+def test_damaged_real_records_are_rejected_alone_and_accounted_for(tmp_path):
+    """Each damaged record is rejected at the line that does not fit; every other record
+    of those files is still read exactly, none gets a neighbour's line as its abstract; an export with --max-errors exports the rest and accounts
+    for all (read = records + rejected); without it, nothing is written."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    texts = profile_texts()
+    bad = damage(texts)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number, (name, (_, _, text)) in enumerate(sorted(texts.items())):
+        save(folder / name, text, number)
+    profiles, _ = parse_inputs([folder], max_errors=10_000)
+    by_name = {p.source.source: p for p in profiles}
+    for name, indexes in bad.items():
+        layout, papers, _ = texts[name]
+        profile = by_name[name]
+        kept = [p for i, p in enumerate(papers) if i not in indexes]
+        assert [r.source.line for r in profile.rejected] == REJECTED_LINES[name], [r.reason for r in profile.rejected]
+        assert len(profile.records) == len(kept), name
+        for record, paper in zip(profile.records, kept):
+            assert mismatches(paper, record, LISTED if layout == "listing" else None) == [], (name, paper["id"])
+    assert [r.kind for r in by_name["listing-00.txt"].rejected] == ["bad-header", "bad-header"]
+    assert [r.kind for r in by_name["bibliography-00.txt"].rejected] == ["missing-authors", "authors-continued",
+                                                                          "bad-authors"]
+    runner = CliRunner()
+    strict = runner.invoke(app, ["export", str(folder), "-o", str(tmp_path / "strict.nq"), "--no-validate"])
+    assert strict.exit_code == 2 and not (tmp_path / "strict.nq").exists()
+    assert strict.stderr.count(": error: ") == 5
+    lenient = runner.invoke(app, ["export", str(folder), "-o", str(tmp_path / "out.nq"), "--no-validate",
+                                  "--max-errors", "5"])
+    assert lenient.exit_code == 0, lenient.output
+    counts = json.loads((tmp_path / "out.report.json").read_text())["counts"]
+    printed = sum(len(papers) for _, papers, _ in texts.values())
+    exported = printed - sum(len(indexes) for indexes in bad.values())
+    assert (counts["read"], counts["records"], counts["rejected"]) == (exported + 5, exported, 5)
+
+
+def test_a_megabyte_byline_of_real_names_parses_exactly():
+    """Every author of the set, in display order, repeated to a megabyte, glued to a real
+    title: the same ordered authors come back, in bounded time (linear parse)."""
+    from kg.parse.byline import parse_byline
+    from tests.test_parse_names import time_limit
+
+    authors = [a for p in PAPERS for a in p["authors"]
+               if a["kind"] == "person" and a["given"] and a["split_basis"] == "rule"]
+    names = ", ".join(display(a) for a in authors)
+    repeats = 1 + 1_000_000 // len(names)
+    byline = printed_title(PAPERS[0]) + ", ".join([names] * repeats)
+    assert len(byline) > 1_000_000
+    with time_limit(10):
+        parsed = parse_byline(byline)
+    assert parsed.title == PAPERS[0]["title"]
+    assert len(parsed.authors) == len(authors) * repeats
+    for agent, author in zip(parsed.authors, authors):
+        assert agent.kind == "person" and reading(agent) in expected_readings(author), (agent, author)

@@ -207,6 +207,15 @@ def walk(reader: Reader) -> Iterator[_Found]:
         return not looks_like_prose(lines[k][1]) and (
             is_authors(k + 1) or (shaped(k + 1) and not is_authors(k + 2)))
 
+    def is_abstract(k: int) -> bool:
+        """Line k, after an author list, is an abstract: running text, or a sentence the
+        next record follows (a short abstract); else the title of a record whose author
+        list is missing, never text taken for the neighbour's abstract."""
+        text = lines[k][1]
+        if looks_like_prose(text):
+            return True
+        return text.rstrip().endswith(".") and (k + 1 == len(lines) or starts_record(k + 1))
+
     def next_record(k: int) -> int:
         return next((m for m in range(k, len(lines)) if starts_record(m)), len(lines))
 
@@ -218,8 +227,8 @@ def walk(reader: Reader) -> Iterator[_Found]:
                 reader.reject(i, i, next_record(i + 1), "expected a title, found an author list (is the title "
                               "missing?)", "a bibliography record is three lines: title, authors, abstract",
                               "missing-title")
-            elif found is None:
-                reader.reject(i, i, len(lines), "title without an author list after it",
+            elif found is None or starts_record(i + 1):
+                reader.reject(i, i, i + 1, "title without an author list after it",
                               "a bibliography record is three lines: title, authors, abstract", "missing-authors")
             else:
                 reader.reject(i, i + 1, next_record(i + 1), f"expected an author list (Last, First, …): {found}",
@@ -228,13 +237,17 @@ def walk(reader: Reader) -> Iterator[_Found]:
             continue
         k = i + 2
         if k < len(lines) and not starts_record(k):
-            if not looks_like_prose(lines[k][1]) and is_authors(k):
+            if _author_shaped(lines[k][1]) and is_authors(k):
                 reader.reject(i, k, next_record(k + 1), "expected an abstract, found another author list (an "
-                              "author list over two lines?)", "a record's authors are one line", "authors-continued")
+                              "author list over two lines, or a title missing before it?)",
+                              "a record's authors are one line", "authors-continued")
                 i = next_record(k + 1)
                 continue
-            yield _Found(i, found, k)
-            k += 1
+            if is_abstract(k):
+                yield _Found(i, found, k)
+                k += 1
+            else:
+                yield _Found(i, found, None)  # line k is the next record's title: the walk reads it there
         else:
             yield _Found(i, found, None)
         i = k

@@ -3,7 +3,8 @@
 Each record is three lines in order: a header ``CATEGORYdate[Code]`` (``ROOct 8,
 2020Code``), a byline ``TitleAuthor, Author et al. · org, org`` whose title is glued to
 the first author (split by :mod:`kg.parse.byline`), and an abstract, which may be
-missing when the next line is a header. Every record starts at a header: a line where
+missing when the next line is a header, or a short line that reads as a byline (the
+next record's, its header lost). Every record starts at a header: a line where
 a header should be (a cut header ``LGJul``, a byline whose header is missing, a second
 abstract line) is an error at that line, and with ``--max-errors`` the lines up to the
 next header are one rejected record, never text joined to the previous abstract.
@@ -20,7 +21,7 @@ from kg.models import BylineChoice, Layout, Record, SourceRef
 from kg.parse.byline import BylineError, byline_pieces, parse_byline
 from kg.parse.evidence import NO_EVIDENCE, Evidence
 from kg.parse.records import Reader, at
-from kg.parse.text import clean_abstract
+from kg.parse.text import clean_abstract, looks_like_prose
 
 MONTHS = {
     name: number
@@ -97,10 +98,25 @@ def _walk(reader: Reader) -> Iterator[_Found]:
 
 def _byline_and_abstract(lines: list[tuple[int, str]], i: int) -> Iterator[int]:
     """The indexes of the byline and abstract lines of the record whose header is line ``i``."""
-    for k in (i + 1, i + 2):
-        if k >= len(lines) or is_header(lines[k][1]):
-            return
-        yield k
+    if i + 1 < len(lines) and not is_header(lines[i + 1][1]):
+        yield i + 1
+        if _is_abstract(lines, i + 2):
+            yield i + 2
+
+
+def _is_abstract(lines: list[tuple[int, str]], k: int) -> bool:
+    """Whether line k, after a byline, is its record's abstract: not a header, and not a
+    short line that reads as a byline (the next record's, whose header is missing)."""
+    if k >= len(lines) or is_header(lines[k][1]):
+        return False
+    text = lines[k][1]
+    if looks_like_prose(text):
+        return True
+    try:
+        parse_byline(text)
+    except BylineError:
+        return True
+    return False
 
 
 def parse_listing(lines: list[tuple[int, str]], file: SourceRef, evidence: Evidence = NO_EVIDENCE,
@@ -115,7 +131,7 @@ def parse_listing(lines: list[tuple[int, str]], file: SourceRef, evidence: Evide
             reader.reject(i, i, i + 1, "listing header without a title and author line", RECORD_HINT, "missing-byline")
             continue
         byline_number, byline_text = lines[i + 1]
-        has_abstract = i + 2 < len(lines) and not is_header(lines[i + 2][1])
+        has_abstract = _is_abstract(lines, i + 2)
         try:
             byline = parse_byline(byline_text, evidence, (splits or {}).get(byline_number))
         except BylineError as exc:

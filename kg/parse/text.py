@@ -124,5 +124,8 @@ def looks_like_prose(line: str) -> bool:
     many words, or a dozen words and a final full stop."""
     if line.count(" ") < 11 and "\t" not in line:
         return False  # fewer than 12 words: no need to split
-    words = len(line.split())
+    if line.isprintable() and "  " not in line:
+        words = line.strip(" ").count(" ") + 1  # single spaces between words: no need to split
+    else:
+        words = len(line.split())
     return words >= PROSE_WORDS or (words >= 12 and line.rstrip().endswith("."))
