@@ -71,6 +71,7 @@ import hashlib
 import math
 import random
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,7 +86,13 @@ ONSETS = "b c d f g h j k l m n p r s t v z br ch dr gr kr sh st th tr".split()
 VOWELS = "a e i o u a e i o ai ei ia io".split()
 CODAS = [""] * 6 + "n r s l m k t".split()
 DIACRITICS = {"a": "áäą", "e": "éèę", "o": "öóø", "u": "üú", "i": "í", "n": "ñ", "s": "šś", "c": "čç", "z": "žź", "r": "ř", "l": "ł"}
-PARTICLES = ("de", "van", "von", "van den", "van der", "de la", "de Las", "di", "da", "le")
+PARTICLES = ("de", "van", "von", "van den", "van der", "de la", "de Las", "di", "da", "dos", "bin", "le")
+SUFFIXES = ("Jr.", "Sr.", "II", "III")
+ORGANIZATION_KINDS = ("team", "labs", "acronym", "ai", "hyphen-ai", "digits", "at", "amp", "team-acronym", "institute")
+NAME_SHAPES = (("plain", 0.955), ("suffix", 0.01), ("hyphen-apostrophe", 0.005), ("al", 0.005), ("caseless", 0.015),
+               ("mononym", 0.01))
+"""Issue 10's name shapes, each ~1 % of people (caseless names: CJK ideographs and Hangul
+syllables drawn from their Unicode blocks, family name first and unspaced)."""
 
 TAIL_SHARE = 0.02
 """Works whose full author list is drawn from the heavy tail (40-420 names, log-uniform)."""
@@ -105,7 +112,10 @@ LAST_WORDS = [w for w in TITLE_WORDS if len(w) >= 5]
 """A title's last word is glued to the first author in listings; a word of four letters
 or more keeps ``WordGiven`` from being read as one name word (``LabAlice`` would be:
 kg allows a second capital after a prefix of up to three letters, as in ``McCandlish``)."""
-HYPHENATED = "Self-Supervised Vision-Language Divide-and-Conquer Long-Context Off-Policy Model-Based".split()
+HYPHENATED = """Self-Supervised Vision-Language Divide-and-Conquer Long-Context Off-Policy Model-Based
+Mixture-of-Experts State-of-the-Art""".split()
+PLURAL_ACRONYMS = "APIs LLMs GPUs CNNs VAEs".split()
+"""Title ends such as ``Massive APIs``: a capital run then ``s``, glued to a given name."""
 ABSTRACT_WORDS = """model models method methods data training learning task tasks performance results
 approach network networks policy policies agent agents reward language image video text large small
 scale scaling efficient robust simple novel new existing prior standard benchmark benchmarks set
@@ -132,8 +142,12 @@ class Agent:
     folded_inverted: str | None = None
     first_name: str = ""
     listing_first_ok: bool = True
-    """Whether a listing may glue it after a title (``XLabs``, ``OpenAI`` may not)."""
+    """Whether a listing may glue it after a title (``XLabs`` may not: glued, ``TitleXLabs``
+    reads as well as ``TitleX`` + ``Labs`` unless the input prints it elsewhere)."""
     bibliography_only: bool = False
+    organization: bool = False
+    mononym: bool = False
+    """A profile's owner has a given and a family name (``Name, null`` heads no bibliography)."""
 
 
 @dataclass
@@ -190,8 +204,22 @@ class Generator:
         i = self.rng.choice(positions)
         return word[:i] + self.rng.choice(DIACRITICS[word[i]]) + word[i + 1:]
 
-    def person(self) -> Agent:
+    def _caseless(self, length: int) -> str:
+        """``length`` CJK ideographs or Hangul syllables (by their Unicode blocks)."""
         rng = self.rng
+        if rng.random() < 0.7:
+            return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(length))
+        return "".join(chr(0xAC00 + (rng.randrange(19) * 21 + rng.randrange(21)) * 28 + rng.randrange(28))
+                       for _ in range(length))
+
+    def person(self, shape: str | None = None) -> Agent:
+        rng = self.rng
+        shape = shape or rng.choices([s for s, _ in NAME_SHAPES], [w for _, w in NAME_SHAPES])[0]
+        if shape == "caseless":  # 王, 小明 in a bibliography; 王小明 in a listing
+            family, given = self._caseless(1), self._caseless(2)
+            return Agent(f"{family}{given}", f"{family}, {given}", first_name=given)
+        if shape == "mononym":
+            return self.one_name_person()
         given = self.word(rng.choice((1, 2, 2, 3)))
         family = self.word(rng.choice((1, 2, 2, 3)))
         if rng.random() < 0.04:
@@ -220,23 +248,37 @@ class Generator:
             before = len(particle.split()) == 1 and rng.random() < 0.5
             return f"{g} {particle} {f}", (f"{particle} {f}, {g}" if before else f"{f}, {g} {particle}")
 
+        if shape == "hyphen-apostrophe" and particle is None:
+            family = f"{family}-O'{self.word(1)}"  # Lovelace-O'Neil
+        elif shape == "al" and particle is None:
+            family = f"al-{family}"
         display, inverted = forms(given, family)
         folded_forms = forms(*folded) if folded else (None, None)
+        if shape == "suffix":  # Steele Jr., Guy L. or Steele, Guy L., Jr.
+            suffix = rng.choice(SUFFIXES)
+            display = f"{display} {suffix}"
+            inverted = f"{family} {suffix}, {given}" if rng.random() < 0.5 else f"{inverted}, {suffix}"
+            folded_forms = (None, None)
         first_name = next(w for w in given.split() if not w.endswith("."))
         return Agent(display, inverted, *folded_forms, first_name=first_name)
 
     def one_name_person(self) -> Agent:
+        """A mononym: ``Name, null`` in a bibliography (with a warning), ``Name`` in a listing."""
         name = self.word(self.rng.choice((1, 2)))
-        return Agent(name, f"{name}, null", first_name=name, listing_first_ok=False, bibliography_only=True)
+        return Agent(name, f"{name}, null", first_name=name, mononym=True)
 
-    def organization(self) -> Agent:
+    def organization(self, kind: str | None = None) -> Agent:
         rng = self.rng
         stem = self.word(2)
-        kind = rng.choices(("team", "labs", "acronym", "ai", "hyphen-ai"), (4, 2, 1, 2, 1))[0]
+        acronym = "".join(rng.choice("ABCDEFGHKLMNPRSTVXZ") for _ in range(rng.randint(3, 6)))
+        kind = kind or rng.choices(ORGANIZATION_KINDS, (4, 2, 1, 2, 1, 1, 1, 1, 1, 1))[0]
         name = {"team": f"{stem} Team", "labs": f"{stem}Labs", "ai": f"{stem}AI", "hyphen-ai": f"{stem}-AI",
-                "acronym": "".join(rng.choice("ABCDEFGHKLMNPRSTVXZ") for _ in range(rng.randint(4, 6)))}[kind]
-        group = kind in ("ai", "acronym") and rng.random() < 0.5
-        return Agent(name, f"{name}, null, :, null" if group else f"{name}, null", listing_first_ok=kind == "team")
+                "acronym": acronym if len(acronym) >= 4 else f"{acronym}X", "digits": f"{rng.randint(1, 99):02d}.AI",
+                "at": f"AI @ {stem}", "amp": f"{stem} & {self.word(2)} Lab", "team-acronym": f"Team {acronym}",
+                "institute": f"{stem} Institute for AI"}[kind]
+        group = kind in ("ai", "acronym", "digits") and rng.random() < 0.5
+        return Agent(name, f"{name}, null, :, null" if group else f"{name}, null", listing_first_ok=kind != "labs",
+                     organization=True)
 
     # ---------------------------------------------------------------- text
 
@@ -264,6 +306,10 @@ class Generator:
         if rng.random() < 0.04:
             parts.insert(rng.randint(1, len(parts)), f"Compute grows {rng.randint(2, 9)}$\\times$ and the "
                          f"{rng.choice(ABSTRACT_WORDS)} error falls $\\to$ zero.")
+        if rng.random() < 0.01:  # TeX accents and math, and dollars that are not TeX
+            word = self.word(2)
+            parts.insert(rng.randint(1, len(parts)), f"The {word[:2]}\\\"{{o}}{word[2:]} method runs in "
+                         f"$O(n \\log n)$ time and costs $5 and ${rng.randint(6, 9)} a run.")
         return " ".join(parts)
 
     def title(self, comma: bool) -> str:
@@ -282,6 +328,10 @@ class Generator:
             words = [f"{words[0].rstrip(':')}:", *words[1:-1], f"{rng.choice(LAST_WORDS)},", "Analysis", "and"]
         if rng.random() < 0.08:
             return " ".join(words) + rng.choice((" System Card", " Model Card", " Technical Report"))
+        if rng.random() < 0.03:  # a number and its unit last: Nemotron-4 340B
+            return " ".join(words + [rng.choice(LAST_WORDS), f"{rng.choice((7, 13, 70, 340))}B"])
+        if rng.random() < 0.03:
+            return " ".join(words + [rng.choice(("with", "for", "of")), "Massive", rng.choice(PLURAL_ACRONYMS)])
         return " ".join(words + [rng.choice(LAST_WORDS)])
 
     # ---------------------------------------------------------------- the corpus
@@ -307,9 +357,12 @@ def build(works: int, seed: int) -> tuple[list[Agent], list[Paper], list[Profile
     """The agents, papers and profile files of a corpus, before any text is printed."""
     gen = Generator(seed)
     rng = gen.rng
-    orgs = [gen.organization() for _ in range(max(8, works // 400))]
+    # Every shape at least once (the first people are the most published), then by their shares.
+    orgs = [gen.organization(kind) for kind in ORGANIZATION_KINDS]
+    orgs += [gen.organization() for _ in range(max(8, works // 400) - len(orgs))]
     n_people = max(40, int(works * 1.3))
-    people = [gen.one_name_person() if rng.random() < 0.003 else gen.person() for _ in range(n_people)]
+    people = [gen.person(shape) for shape, _ in NAME_SHAPES]
+    people += [gen.one_name_person() if rng.random() < 0.003 else gen.person() for _ in range(n_people - len(people))]
     agents = orgs + people
     cum, total = [], 0.0
     for rank in range(1, n_people + 1):  # Zipf-like: a few prolific authors, a long tail
@@ -393,7 +446,7 @@ def _add_owners(rng: random.Random, files: list[ProfileFile], papers: list[Paper
     abstract-only profile is headed by a first name or nothing."""
     for f in files:
         owner = rng.randrange(orgs, len(agents))
-        while agents[owner].bibliography_only:
+        while agents[owner].bibliography_only or agents[owner].mononym:
             owner = rng.randrange(orgs, len(agents))
         if f.layout == ABSTRACTS_HEADER:
             f.header = agents[owner].first_name
@@ -454,7 +507,10 @@ def generate_corpus(works: int, seed: int, out_dir: Path) -> Corpus:
     for number, f in enumerate(files):
         digest = hashlib.sha256(f"{seed}:{works}:{number}".encode()).hexdigest()[:16]
         name = f"{number:06d}_{digest}.txt"
-        (out_dir / name).write_text(render_file(rng, f, papers, agents), encoding="utf-8", newline="\n")
+        text, line_end = render_file(rng, f, papers, agents), rng.choices(("\n", "\r\n", "\r"), (98, 1, 1))[0]
+        if rng.random() < 0.005:
+            text = unicodedata.normalize("NFD", text)  # as macOS writes names
+        (out_dir / name).write_text(text, encoding="utf-8", newline=line_end)
         written.append((name, f.layout))
     return Corpus(files=tuple(written), works=works, records=sum(len(f.papers) for f in files),
                   people=len(agents))

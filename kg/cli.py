@@ -28,7 +28,7 @@ from kg import __version__
 from kg.errors import InputError, KgError, NonConformingError
 from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
-from kg.parse import read_profile
+from kg.parse import Context, gather_evidence, read_profile
 from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
 from kg.publication import export_settings
 from kg.reconcile import report_warnings
@@ -45,7 +45,11 @@ EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_P
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "json-ld": "json-ld"}
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no warnings or summary.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no warnings: only a one-line summary.")]
+EXAMPLES_PER_KIND = 3
+"""Warnings printed per kind; the report has them all."""
+REPORT_KEYS = {"disagreement": "disagreements", "unmatched-abstract": "unmatched_abstracts"}
+"""Where the report lists warnings of a kind (the others: "warnings")."""
 
 
 def _err(text: str) -> None:
@@ -98,6 +102,7 @@ def export_command(
     description: Annotated[Optional[Path], typer.Option("--void", help="VoID/DCAT description (Turtle); default: OUTPUT's name + .void.ttl.")] = None,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use (0: one per core); the output is the same for any.")] = 0,
+    max_errors: Annotated[int, typer.Option("--max-errors", min=0, help="Skip up to N records that cannot be read, each reported (stderr and the report's 'rejected'); past N nothing is written. Default 0: any bad record stops the export.")] = 0,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -111,7 +116,7 @@ def export_command(
                  "sparql-endpoint": sparql_endpoint}
         base, publication = export_settings(given, config, os.environ, output)
         options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation,
-                                jobs=jobs or os.cpu_count() or 1, publication=publication)
+                                jobs=jobs or os.cpu_count() or 1, publication=publication, max_errors=max_errors)
         report, description = _sidecars(output, report, description)
         with ExitStack() as stack:
             if output == "-":  # stdout gets the document once it is whole and valid
@@ -132,7 +137,9 @@ def export_command(
             staged.discard()
         raise _fail(exc, debug) from None
     if not quiet:
-        _summary(result, output, report, description)
+        _rejected(result)
+        _warnings(result, report)
+    _summary(result, output, report, description, quiet)
 
 
 @contextmanager
@@ -166,13 +173,38 @@ def _sidecars(output: str, report: Path | None, description: Path | None) -> tup
     return report or stem.with_name(f"{stem.name}.report.json"), description or stem.with_name(f"{stem.name}.void.ttl")
 
 
-def _summary(result: ExportResult, output: str, report: Path | None, description: Path | None) -> None:
+def _rejected(result: ExportResult) -> None:
+    """Each record skipped under --max-errors (at most N), where it was and why."""
+    for record in result.summary.report.rejected:
+        _err(f"{record.diagnostic().render()}\n  skipped: the record of lines {record.first_line}-{record.last_line} "
+             f"(--max-errors)")
+
+
+def _warnings(result: ExportResult, report: Path | None) -> None:
+    """Warnings grouped by kind: a count and the first few of each, then where all are."""
+    counts: dict[str, int] = {}
+    examples: dict[str, list[str]] = {}
     for warning in chain(result.summary.warnings, report_warnings(result.summary.report)):
-        _err(warning.render())
+        counts[warning.kind] = counts.get(warning.kind, 0) + 1
+        if counts[warning.kind] <= EXAMPLES_PER_KIND:
+            examples.setdefault(warning.kind, []).append(warning.render())
+    for kind, count in counts.items():
+        _err(f"{count} warning(s) [{kind}]" + (":" if count <= EXAMPLES_PER_KIND else f", the first {EXAMPLES_PER_KIND}:"))
+        for example in examples[kind]:
+            _err("  " + example.replace("\n", "\n  "))
+        if count > EXAMPLES_PER_KIND:
+            where = f"{report} ({REPORT_KEYS.get(kind, 'warnings')!r})" if report else "the report (--report FILE)"
+            _err(f"  … {count - EXAMPLES_PER_KIND} more in {where}")
+
+
+def _summary(result: ExportResult, output: str, report: Path | None, description: Path | None,
+             quiet: bool) -> None:
     g, r = result.summary, result.summary.report
-    _err(f"exported {len(g.profiles)} profile(s), {g.records} records: "
-         f"{g.works} works, {g.people} people, {g.organizations} organisations, "
+    _err(f"exported {len(g.profiles)} profile(s), {g.records} records ({g.records + len(r.rejected)} read, "
+         f"{len(r.rejected)} rejected): {g.works} works, {g.people} people, {g.organizations} organisations, "
          f"{result.triples} triples" + ("" if output == "-" else f" -> {output}"))
+    if quiet:
+        return
     _err(f"reconciliation: {len(r.disagreements)} disagreement(s), {len(r.unmatched_abstracts)} abstract(s) "
          f"matching no title, {len(r.person_candidates)} person candidate(s), {len(r.owner_candidates)} owner "
          f"candidate(s), {len(r.inferred_owners)} inferred owner(s)"
@@ -216,19 +248,24 @@ def parse_command(
     paths: Annotated[list[Path], typer.Argument(help="Profile files or folders.")],
     debug: Debug = False,
 ) -> None:
-    """Print the parsed records as JSON Lines (for debugging a parse)."""
+    """Print the parsed records as JSON Lines (for debugging a parse); records that cannot
+    be read are errors on stderr (exit 2), the others are still printed."""
     status = EXIT_OK
     try:
         files = find_profiles(paths)
+        context = Context(gather_evidence(files))
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     for file, source in files:
         try:
-            profile = read_profile(file, source)
+            profile = read_profile(file, source, context)
         except InputError as exc:
             _err(str(exc))
             status = EXIT_INPUT
             continue
+        for rejected in profile.rejected:
+            _err(rejected.diagnostic().render())
+            status = EXIT_INPUT
         header = profile.model_dump(mode="json", exclude={"records", "warnings"})
         typer.echo(json.dumps({"profile": header}, ensure_ascii=False))
         for record in profile.records:

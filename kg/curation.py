@@ -1,4 +1,4 @@
-"""Read the curation file: a person's same / different / owner decisions (TOML).
+"""Read the curation file: a person's same / different / owner / split decisions (TOML).
 
 Format (README, "Curation file")::
 
@@ -11,6 +11,11 @@ Format (README, "Curation file")::
     [[owner]]                 # the owner of a profile whose header is a first name
     profile = "001_c072ff5ac69f094b.txt"
     person = "Shuaiqi Xia"
+
+    [[split]]                 # where a glued listing byline's title ends
+    profile = "000_d56e7dbe932bb055.txt"
+    line = 2
+    title = "Nemotron-4 340B Technical Report"
 
 Names are written ``Given Family`` or ``Family, Given``.
 """
@@ -25,7 +30,7 @@ from kg.errors import InputError
 from kg.models import Curation
 
 _TOML_LINE = re.compile(r"at line (\d+)")
-_KEYS = {"same": {"names"}, "different": {"names"}, "owner": {"profile", "person"}}
+_KEYS = {"same": {"names"}, "different": {"names"}, "owner": {"profile", "person"}, "split": {"profile", "line", "title"}}
 
 
 def display_name(name: str) -> str:
@@ -70,9 +75,9 @@ def read_curation(path: Path) -> Curation:
     text, data = read_toml(path, "curation file", "see README, \"Curation file\", for the format")
     unknown = sorted(set(data) - _KEYS.keys())
     if unknown:
-        raise InputError.at(str(path), _table_line(text, unknown[0], 0), f"unknown table {unknown[0]!r}; expected [[same]], [[different]] "
-                            "or [[owner]]")
-    same, different, owners = [], [], []
+        raise InputError.at(str(path), _table_line(text, unknown[0], 0), f"unknown table {unknown[0]!r}; expected [[same]], [[different]], "
+                            "[[owner]] or [[split]]")
+    same, different, owners, splits = [], [], [], []
     for table, entries in data.items():
         if not isinstance(entries, list):
             raise InputError.at(str(path), None, f"{table} must be written as [[{table}]] tables")
@@ -85,6 +90,20 @@ def read_curation(path: Path) -> Curation:
                 if not all(isinstance(entry.get(k), str) and entry[k].strip() for k in ("profile", "person")):
                     raise InputError.at(*where, "[[owner]] needs profile = \"file name\" and person = \"name\"")
                 owners.append((entry["profile"].strip(), display_name(entry["person"])))
+            elif table == "split":
+                splits.append(_split(entry, where))
             else:
                 (same if table == "same" else different).append(_names(entry, where, table))
-    return Curation(path=str(path), same=tuple(same), different=tuple(different), owners=tuple(owners))
+    return Curation(path=str(path), same=tuple(same), different=tuple(different), owners=tuple(owners),
+                    splits=tuple(splits))
+
+
+def _split(entry: dict, where: tuple[str, int | None]) -> tuple[str, int, str]:
+    """A ``[[split]]``: the title a listing byline (profile, line) has, where the rules'
+    two best readings were close (the report's ``byline_choices``)."""
+    profile, line, title = entry.get("profile"), entry.get("line"), entry.get("title")
+    if not (isinstance(profile, str) and profile.strip() and isinstance(line, int) and line > 0
+            and isinstance(title, str) and title.strip()):
+        raise InputError.at(*where, '[[split]] needs profile = "file name", line = the byline\'s line number and '
+                            'title = "the title"')
+    return profile.strip(), line, " ".join(title.split())

@@ -19,6 +19,9 @@ class Diagnostic(BaseModel):
     severity: Literal["error", "warning"]
     message: str
     hint: str | None = None
+    kind: str = "input"
+    """A stable code for what was found (``one-word-name``, ``unmatched-abstract``): the
+    terminal groups warnings by it, and scripts can filter the report's lists by it."""
 
     def render(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -42,8 +45,9 @@ class InputError(KgError):
         super().__init__("\n".join(d.render() for d in self.diagnostics))
 
     @classmethod
-    def at(cls, path: str, line: int | None, message: str, hint: str | None = None) -> InputError:
-        return cls(Diagnostic(path=path, line=line, severity="error", message=message, hint=hint))
+    def at(cls, path: str, line: int | None, message: str, hint: str | None = None,
+           kind: str = "input") -> InputError:
+        return cls(Diagnostic(path=path, line=line, severity="error", message=message, hint=hint, kind=kind))
 
 
 class NonConformingError(KgError):

@@ -52,6 +52,9 @@ class Agent(_Frozen):
     given_name: str | None = None
     family_name: str | None = None
     """With its particles: ``Casas, Diego de Las`` has family name ``de Las Casas``."""
+    suffix: str | None = None
+    """A generational suffix (``Jr.``, ``III``): part of the display name, never of the
+    family name (schema:honorificSuffix)."""
 
 
 class Record(_Frozen):
@@ -75,6 +78,44 @@ class Record(_Frozen):
     """Cleaned: no ``Abstract:`` prefix, no LaTeX escapes, whitespace folded."""
 
 
+class RejectedRecord(_Frozen):
+    """A record that could not be read (README, "Lenient exports"): where, why, and its
+    lines as printed. Under ``--max-errors`` it is skipped and reported; otherwise it is
+    an error that stops the export."""
+
+    source: SourceRef
+    """The file and the line where the record went wrong."""
+    first_line: int
+    last_line: int
+    """The lines the record spans (up to where the next record starts)."""
+    reason: str
+    hint: str | None = None
+    kind: str = "input"
+    raw: str
+    """The record's lines as printed, one per line."""
+
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(path=self.source.path, line=self.source.line, severity="error", message=self.reason,
+                          hint=self.hint, kind=self.kind)
+
+
+class BylineChoice(_Frozen):
+    """Two readings of a glued byline that score close: the kept one, and the other,
+    which a curation file's ``[[split]]`` can choose instead."""
+
+    source: SourceRef
+    """The byline's line."""
+    kept_title: str
+    kept_author: str
+    other_title: str
+    other_author: str
+
+    def message(self) -> str:
+        return (f"two readings of this byline are close: kept the title {self.kept_title!r} with first author "
+                f"{self.kept_author!r}, not {self.other_title!r} with {self.other_author!r}; a curation file's "
+                f"[[split]] can choose the other")
+
+
 class Profile(_Frozen):
     """One input file: its layout, its owner (if the file names one) and its records."""
 
@@ -83,7 +124,11 @@ class Profile(_Frozen):
     owner: Agent | None = None
     records: tuple[Record, ...]
     warnings: tuple[Diagnostic, ...] = ()
-    """What was parsed but looked odd (a person with one name, an abstract over two lines)."""
+    """What was parsed but looked odd (a person with one name, two close readings of a byline)."""
+    rejected: tuple[RejectedRecord, ...] = ()
+    """Records that could not be read; the others are in ``records``."""
+    choices: tuple[BylineChoice, ...] = ()
+    """Bylines whose two best readings were close (the report lists them)."""
 
 
 class Authorship(_Frozen):
@@ -119,6 +164,8 @@ class Person(_Frozen):
     name: str
     given_name: str | None = None
     family_name: str | None = None
+    suffix: str | None = None
+    """schema:honorificSuffix (``Jr.``, ``III``)."""
     alternate_names: tuple[str, ...] = ()
 
 
@@ -204,6 +251,10 @@ class ReconciliationReport(_Frozen):
     """(profile, person) for headerless profiles whose owner was inferred."""
     curation_unused: tuple[str, ...] = ()
     """Names in the curation file that no input mentions."""
+    rejected: tuple[RejectedRecord, ...] = ()
+    """Records skipped under ``--max-errors``, by source and line."""
+    byline_choices: tuple[BylineChoice, ...] = ()
+    """Bylines whose two best readings were close, and the one kept."""
 
 
 class ExportSummary(_Frozen):
@@ -245,3 +296,6 @@ class Curation(_Frozen):
     """Groups of spellings that the rules would merge but are different people."""
     owners: tuple[tuple[str, str], ...] = ()
     """(profile source name, person name): who owns a profile whose header says too little."""
+    splits: tuple[tuple[str, int, str], ...] = ()
+    """(profile source name, byline line, title): how a glued byline splits, where the
+    rules' two best readings were close (README, "Curation file")."""

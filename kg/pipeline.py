@@ -22,11 +22,11 @@ from kg.identity import Iris
 from kg.mapping import graph_to_quads
 from kg.mapping.dataset import dataset_to_triples
 from kg.mapping.terms import Quad, iri
-from kg.models import Curation, ExportSummary, KnowledgeGraph, Profile
+from kg.models import Curation, ExportSummary, KnowledgeGraph, Profile, RejectedRecord
 from kg.namespaces import DEFAULT_BASE
-from kg.parse import read_profile
+from kg.parse import Context, gather_evidence, read_profile, rejected_file
 from kg.publication import Publication
-from kg.reconcile import build_graph, summary_of
+from kg.reconcile import build_graph, sorted_rejected, summary_of
 from kg.report import write_report
 from kg.serialize import serialize
 from kg.stream import Progress, export_stream
@@ -49,6 +49,8 @@ class ExportOptions(BaseModel):
     """Processes for parsing, reconciling, mapping, validating; the output is the same for any."""
     publication: Publication = Publication()
     """The dataset name and what the publisher states (kg.publication)."""
+    max_errors: int = 0
+    """Records that cannot be read which the export may skip (each reported); 0: none."""
 
 
 class ExportResult(BaseModel):
@@ -92,17 +94,32 @@ def find_profiles(paths: Sequence[Path]) -> list[tuple[Path, str]]:
     return found
 
 
-def parse_all(paths: Sequence[Path]) -> list[Profile]:
-    """Every profile, or an InputError that lists the errors of every bad file."""
-    profiles, errors = [], []
-    for file, source in find_profiles(paths):
+def parse_all(paths: Sequence[Path], curation: Curation | None = None) -> list[Profile]:
+    """Every profile, or an InputError that lists every error of every file."""
+    return parse_inputs(paths, curation)[0]
+
+
+def parse_inputs(paths: Sequence[Path], curation: Curation | None = None,
+                 max_errors: int = 0) -> tuple[list[Profile], list[RejectedRecord]]:
+    """Every profile and the records of files that could not be read at all, or an
+    InputError that lists every error when more than ``max_errors`` records are rejected.
+    Like the streaming export, a first pass gathers the evidence (kg.parse.evidence)."""
+    files = find_profiles(paths)
+    evidence = gather_evidence(files)
+    splits: dict[str, dict[int, str]] = {}
+    for source, line, title in (curation.splits if curation else ()):
+        splits.setdefault(source, {})[line] = title
+    context = Context(evidence, splits)
+    profiles, unreadable = [], []
+    for file, source in files:
         try:
-            profiles.append(read_profile(file, source))
+            profiles.append(read_profile(file, source, context))
         except InputError as exc:
-            errors.extend(exc.diagnostics)
-    if errors:
-        raise InputError(errors)
-    return profiles
+            unreadable.extend(rejected_file(exc, file, source))
+    rejected = sorted_rejected([*unreadable, *(r for p in profiles for r in p.rejected)])
+    if len(rejected) > max_errors:
+        raise InputError([r.diagnostic() for r in rejected])
+    return profiles, unreadable
 
 
 def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
@@ -115,7 +132,8 @@ def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
     publication = options.publication
     result = export_stream(files, options.base, options.format, output, validate=options.validate_shapes,
                            curation=curation, jobs=options.jobs, progress=progress, dataset=publication.dataset,
-                           describe=lambda summary, quads: description_quads(summary, quads, publication))
+                           describe=lambda summary, quads: description_quads(summary, quads, publication),
+                           max_errors=options.max_errors)
     report = None
     if options.validate_shapes:
         report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),
@@ -134,8 +152,9 @@ def description_quads(summary: ExportSummary, data_quads: int, publication: Publ
 
 
 def build_whole(paths: Sequence[Path], base: str = DEFAULT_BASE, curation: Curation | None = None,
-                publication: Publication = Publication()) -> tuple[KnowledgeGraph, list[Quad]]:
+                publication: Publication = Publication(), max_errors: int = 0) -> tuple[KnowledgeGraph, list[Quad]]:
     """The reconciled graph and its quads (its description last), built in memory in one piece."""
-    graph = build_graph(parse_all(paths), base, curation)
+    profiles, unreadable = parse_inputs(paths, curation, max_errors)
+    graph = build_graph(profiles, base, curation, unreadable)
     quads = list(graph_to_quads(graph, publication.dataset))
     return graph, quads + description_quads(summary_of(graph), len(quads), publication)

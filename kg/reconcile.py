@@ -30,6 +30,7 @@ from kg.models import (
     ProfileSummary,
     ReconciliationReport,
     Record,
+    RejectedRecord,
     SourceRef,
     SourceValues,
     UnmatchedAbstract,
@@ -61,8 +62,8 @@ def _where(ref: SourceRef) -> str:
     return f"{ref.source}:{ref.line}"
 
 
-def _warning(ref: SourceRef, message: str) -> Diagnostic:
-    return Diagnostic(path=ref.path, line=ref.line, severity="warning", message=message)
+def _warning(ref: SourceRef, message: str, kind: str) -> Diagnostic:
+    return Diagnostic(path=ref.path, line=ref.line, severity="warning", message=message, kind=kind)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -74,11 +75,12 @@ def disagreement_warning(d: Disagreement) -> Diagnostic:
     first = min((s for v in d.values for s in v.sources), key=lambda s: (s.source, s.line))
     given = "; ".join(f"{_short(v.value)!r} ({', '.join(map(_where, v.sources))})" for v in d.values)
     return _warning(first, f"sources disagree on the {d.field} of {d.work}: {given}; kept {_short(d.kept)!r} "
-                           f"({d.rule})")
+                           f"({d.rule})", "disagreement")
 
 
 def unmatched_warning(unmatched: UnmatchedAbstract) -> Diagnostic:
-    return _warning(unmatched.ref, f"abstract-only record matches no titled record: {unmatched.work} has no title")
+    return _warning(unmatched.ref, f"abstract-only record matches no titled record: {unmatched.work} has no title",
+                    "unmatched-abstract")
 
 
 def report_warnings(report: ReconciliationReport) -> Iterator[Diagnostic]:
@@ -97,7 +99,7 @@ def unused_curation(people: People, persons: Sequence[Person]) -> tuple[str, ...
 
 
 def curation_warnings(people: People, unused: Sequence[str]) -> list[Diagnostic]:
-    return [Diagnostic(path=people.curation.path or "curation", severity="warning",
+    return [Diagnostic(path=people.curation.path or "curation", severity="warning", kind="curation-unused",
                        message=f"the curation file names {n!r}, whom no input mentions") for n in unused]
 
 
@@ -195,16 +197,25 @@ def reconcile_work(iri: str, records: Sequence[Record], iris: Iris, people: Peop
     return work, [x for x in (t, a, d, c, authors) if x is not None]
 
 
-def person_from_spellings(iri: str, spellings: Sequence[tuple[str, str | None, str | None, int, tuple]]) -> Person:
-    """One person from the spellings seen of it, each (name, given, family, times seen,
-    first place seen): the display name with the most diacritics, then the most
+Spelling = tuple[str, str | None, str | None, str | None]
+"""(name, given, family, suffix): one way a person's name was printed."""
+
+
+def spelling(agent: Agent) -> Spelling:
+    return agent.name, agent.given_name, agent.family_name, agent.suffix
+
+
+def person_from_spellings(iri: str, spellings: Sequence[tuple[str, str | None, str | None, str | None, int, tuple]]
+                          ) -> Person:
+    """One person from the spellings seen of it, each (name, given, family, suffix, times
+    seen, first place seen): the display name with the most diacritics, then the most
     frequent; its name parts as first seen; the other spellings as alternate names."""
     names: Counter = Counter()
-    for name, _, _, count, _ in spellings:
+    for name, _, _, _, count, _ in spellings:
         names[name] += count
     name = most_common(names.elements(), prefer=diacritics_first)
-    _, given, family, _, _ = min((v for v in spellings if v[0] == name), key=lambda v: v[4])
-    return Person(iri=iri, name=name, given_name=given, family_name=family,
+    _, given, family, suffix, _, _ = min((v for v in spellings if v[0] == name), key=lambda v: v[5])
+    return Person(iri=iri, name=name, given_name=given, family_name=family, suffix=suffix,
                   alternate_names=tuple(sorted(set(names) - {name})))
 
 
@@ -214,7 +225,7 @@ def _people(variants: dict[str, list[Agent]], used: set[str]) -> list[Person]:
     for iri in sorted(used & variants.keys()):
         seen: dict[tuple, list] = {}
         for place, agent in enumerate(variants[iri]):
-            seen.setdefault((agent.name, agent.given_name, agent.family_name), [0, place])[0] += 1
+            seen.setdefault(spelling(agent), [0, place])[0] += 1
         people.append(person_from_spellings(iri, [(*key, count, (place,)) for key, (count, place) in seen.items()]))
     return people
 
@@ -316,9 +327,11 @@ def _owner_candidate(summary: ProfileSummary, owner: Person, works: Sequence[Wor
     return OwnerCandidate(profile=summary.iri, owner=owner.iri, candidate=fits[0], name=people[fits[0]].name)
 
 
-def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | None = None) -> KnowledgeGraph:
+def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | None = None,
+                rejected: Sequence[RejectedRecord] = ()) -> KnowledgeGraph:
     """Merge parsed profiles into one reconciled description (works, people, organisations,
-    profiles) and the report of what a person may want to check."""
+    profiles) and the report of what a person may want to check; ``rejected``: the
+    records of files that could not be read at all (the profiles hold their own)."""
     iris = Iris(base)
     people = People(iris, curation)
     profiles = sorted(profiles, key=lambda p: p.source.source)
@@ -373,6 +386,8 @@ def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | Non
         disagreements=tuple(disagreements), unmatched_abstracts=unmatched_works,
         person_candidates=tuple(person_candidates(persons)), owner_candidates=tuple(owner_candidates),
         inferred_owners=tuple(inferred), curation_unused=unused_curation(people, persons),
+        rejected=sorted_rejected([*rejected, *(r for p in profiles for r in p.rejected)]),
+        byline_choices=tuple(sorted((c for p in profiles for c in p.choices), key=lambda c: (c.source.source, c.source.line))),
     )
     warnings.extend(curation_warnings(people, report.curation_unused))
     used_orgs = used_agents | {o for w in works for o in w.organizations}
@@ -382,6 +397,11 @@ def build_graph(profiles: Sequence[Profile], base: str, curation: Curation | Non
         organizations=tuple(organizations_from_names(org_names, used_orgs)),
         profiles=tuple(summaries), warnings=tuple(warnings), report=report,
     )
+
+
+def sorted_rejected(rejected: Iterable[RejectedRecord]) -> tuple[RejectedRecord, ...]:
+    """Rejected records in the report's order: by source, then line."""
+    return tuple(sorted(rejected, key=lambda r: (r.source.source, r.first_line, r.source.line)))
 
 
 def summary_of(graph: KnowledgeGraph) -> ExportSummary:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import PurePath
 from collections.abc import Iterable, Iterator
 from typing import IO
 
@@ -28,7 +29,8 @@ def report_data(summary: ExportSummary, triples: int) -> dict:
 def _report_items(summary: ExportSummary, triples: int) -> Iterator[tuple[str, str | dict | Iterable]]:
     report = summary.report
     yield "kg_version", __version__
-    yield "counts", {"profiles": len(summary.profiles), "records": summary.records, "works": summary.works,
+    yield "counts", {"profiles": len(summary.profiles), "read": summary.records + len(report.rejected),
+                     "records": summary.records, "rejected": len(report.rejected), "works": summary.works,
                      "people": summary.people, "organizations": summary.organizations, "triples": triples}
     yield "disagreements", (
         {"work": d.work, "field": d.field, "kept": d.kept, "rule": d.rule,
@@ -42,6 +44,15 @@ def _report_items(summary: ExportSummary, triples: int) -> Iterator[tuple[str, s
                                for c in report.owner_candidates)
     yield "inferred_owners", ({"profile": p, "owner": o} for p, o in report.inferred_owners)
     yield "curation_unused", iter(report.curation_unused)
+    yield "rejected", ({"source": r.source.source, "line": r.source.line, "lines": [r.first_line, r.last_line],
+                        "kind": r.kind, "reason": r.reason, "raw": r.raw} for r in report.rejected)
+    yield "byline_choices", ({"source": c.source.source, "line": c.source.line,
+                              "kept": {"title": c.kept_title, "first_author": c.kept_author},
+                              "other": {"title": c.other_title, "first_author": c.other_author}}
+                             for c in report.byline_choices)
+    sources = {p.source.path: p.source.source for p in summary.profiles}
+    yield "warnings", ({"source": sources.get(w.path, PurePath(w.path).name), "line": w.line, "kind": w.kind,
+                        "message": w.message} for w in summary.warnings)
 
 
 def write_report(summary: ExportSummary, triples: int, out: IO[str]) -> None:

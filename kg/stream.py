@@ -2,6 +2,9 @@
 bounded batches, in parallel on ``jobs`` processes, with the same output bytes for any
 ``jobs``.
 
+0. **Evidence** (batches of files): the names the inputs print where nothing is glued
+   (:func:`kg.parse.file_evidence`), merged into one set of hashes that the scan's
+   processes inherit, so that glued listing bylines split the same way in any batch.
 1. **Scan** (batches of files): parse; map and validate each file's own graph (its
    profile and records as printed) and write it; spill every record to one of
    :data:`BUCKETS` files on disk, chosen by its work's key, and every spelling of a
@@ -52,6 +55,7 @@ from kg.mapping.terms import Quad, Term, Triple, foaf, iri, kg, prov, rdf, schem
 from kg.mapping.work import work_to_triples
 from kg.models import (
     Agent,
+    BylineChoice,
     Curation,
     Disagreement,
     ExportSummary,
@@ -63,11 +67,13 @@ from kg.models import (
     ProfileSummary,
     ReconciliationReport,
     Record,
+    RejectedRecord,
     SourceRef,
     UnmatchedAbstract,
     Work,
 )
-from kg.parse import read_profile
+from kg.parse import Context, file_evidence, read_profile, rejected_file
+from kg.parse.evidence import Evidence
 from kg.reconcile import (
     organizations_from_names,
     curation_warnings,
@@ -76,7 +82,9 @@ from kg.reconcile import (
     person_from_spellings,
     profile_owner,
     reconcile_work,
+    spelling,
     untitled_key,
+    sorted_rejected,
     unused_curation,
 )
 from kg.serialize import ChunkWriter
@@ -159,6 +167,8 @@ class _Run:
     """People whose display names the report needs (first-name owner candidates)."""
     inferred: dict[str, str] = field(default_factory=dict)
     """Headerless profiles' inferred owners, by source."""
+    context: Context = field(default_factory=Context)
+    """What parsing a file may use from the others (evidence) and the curation file (splits)."""
 
     def is_person(self, node: str) -> bool:
         """Whether an IRI is one of the export's people: every person IRI a record's
@@ -327,10 +337,26 @@ class _Batch:
 
 
 @dataclass
+class _Gathered(_Batch):
+    """The evidence of one batch of files."""
+
+    names: set[int] = field(default_factory=set)
+
+
+def _gather(files: Sequence[tuple[str, str]]) -> _Gathered:
+    out = _Gathered()
+    with _timed(out.clock, "parse"):
+        for path, source in files:
+            out.names |= file_evidence(Path(path), source)
+    return out
+
+
+@dataclass
 class _Scanned(_Batch):
     """What one batch of files gives the main process."""
 
-    errors: list[Diagnostic] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    choices: list[BylineChoice] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     profiles: list[ProfileSummary] = field(default_factory=list)
     scoped: dict[str, str] = field(default_factory=dict)
@@ -352,16 +378,18 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
     for path, source in files:
         try:
             with _timed(out.clock, "parse"):
-                profile = read_profile(Path(path), source)
+                profile = read_profile(Path(path), source, run.context)
         except InputError as exc:
-            out.errors.extend(exc.diagnostics)
+            out.rejected.extend(rejected_file(exc, Path(path), source))
             continue
+        out.rejected.extend(profile.rejected)
+        out.choices.extend(profile.choices)
         out.warnings.extend(profile.warnings)
         owner, agent, scoped = profile_owner(profile, run.people)
         if agent is not None:  # counted after every record's authors, as kg.reconcile does
-            _spelling(spellings, (owner, agent.name, agent.given_name, agent.family_name), (1, source, 0, 0))
+            _spelling(spellings, (owner, *spelling(agent)), (1, source, 0, 0))
         if scoped is not None:  # a person of one spelling, resolved with the others
-            _spelling(spellings, (scoped.iri, scoped.name, scoped.given_name, None), (1, source, 0, 0))
+            _spelling(spellings, (scoped.iri, scoped.name, scoped.given_name, None, None), (1, source, 0, 0))
             out.scoped[scoped.iri] = scoped.name
         summary = ProfileSummary(iri=run.iris.profile(source), source=profile.source, layout=profile.layout,
                                  owner=owner, records=profile.records)
@@ -373,8 +401,6 @@ def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
         with _timed(out.clock, "reconcile"):
             for record in profile.records:
                 _index_record(record, out, spill, spellings)
-    if out.errors:
-        return _Scanned(errors=out.errors)
     with _timed(out.clock, "reconcile"):
         for key, (count, where) in spellings.items():  # key[0]: the person's IRI
             spill[f"s{_bucket(key[0])}"].append((key, count, where))
@@ -394,7 +420,7 @@ def _index_record(record: Record, out: _Scanned, spill: dict[str, list], spellin
         agent_iri = people.agent(agent)
         if agent.kind == "person":
             where = (0, record.source.source, record.source.line, position)
-            _spelling(spellings, (agent_iri, agent.name, agent.given_name, agent.family_name), where)
+            _spelling(spellings, (agent_iri, *spelling(agent)), where)
         else:
             out.organizations[(agent_iri, agent.name)] += 1
     for tag in record.organizations:
@@ -412,7 +438,7 @@ def _index_record(record: Record, out: _Scanned, spill: dict[str, list], spellin
 
 
 def _spelling(spellings: dict[tuple, tuple[int, tuple]], key: tuple, where: tuple, count: int = 1) -> None:
-    """Count a spelling of a person, (person, name, given, family), and keep where it was first seen."""
+    """Count a spelling of a person, (person, name, given, family, suffix), and keep where it was first seen."""
     seen = spellings.get(key)
     spellings[key] = (count, where) if seen is None else (seen[0] + count, min(seen[1], where))
 
@@ -420,7 +446,7 @@ def _spelling(spellings: dict[tuple, tuple[int, tuple]], key: tuple, where: tupl
 def _row(record: Record) -> tuple:
     """A record as plain data for the spill files (pickles fast, rebuilt unchecked)."""
     return (record.source.source, record.source.path, record.source.line, record.layout.value, record.title,
-            tuple((a.printed, a.kind, a.name, a.given_name, a.family_name) for a in record.authors),
+            tuple((a.printed, a.kind, a.name, a.given_name, a.family_name, a.suffix) for a in record.authors),
             record.authors_truncated, record.date, record.category, record.code_available,
             record.organizations, record.abstract)
 
@@ -430,7 +456,7 @@ def _record(row: tuple) -> Record:
     return Record.model_construct(
         source=SourceRef.model_construct(source=source, path=path, line=line), layout=Layout(layout),
         title=title, authors=tuple(Agent.model_construct(printed=a[0], kind=a[1], name=a[2], given_name=a[3],
-                                                         family_name=a[4]) for a in authors),
+                                                         family_name=a[4], suffix=a[5]) for a in authors),
         authors_truncated=truncated, date=date, category=category, code_available=code,
         organizations=orgs, abstract=abstract)
 
@@ -584,7 +610,8 @@ def _people(buckets: Sequence[int]) -> _Peopled:
 
 def _candidates(buckets: Sequence[int]) -> list[PersonCandidate]:
     """Person candidates among the people of some family-name buckets."""
-    people = sorted((Person.model_construct(iri=i, name=n, given_name=g, family_name=f, alternate_names=())
+    people = sorted((Person.model_construct(iri=i, name=n, given_name=g, family_name=f, suffix=None,
+                                            alternate_names=())
                      for b in buckets for i, n, g, f in _run().spill.rows(f"c{b}")), key=lambda p: p.iri)
     return person_candidates(people)
 
@@ -659,11 +686,12 @@ def _batches(items: Sequence, size: int) -> list[Sequence]:
 def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output: IO[str], *,
                   validate: bool = True, curation: Curation | None = None, jobs: int = 1,
                   progress: Progress | None = None, dataset: str = DEFAULT_DATASET,
-                  describe: Describe | None = None) -> StreamResult:
+                  describe: Describe | None = None, max_errors: int = 0) -> StreamResult:
     """Stream ``files`` (as found by kg.pipeline.find_profiles) to ``output`` in ``fmt``,
     as dataset ``dataset`` (its graphs' names), ending with the quads ``describe`` gives.
-    Raises InputError (listing every file's errors) before anything is written when a
-    file does not parse; the caller makes the output atomic."""
+    Up to ``max_errors`` records that cannot be read are skipped and reported; past that,
+    raises InputError listing every one (the caller makes the output atomic, so nothing
+    is written)."""
     global _RUN
     progress = progress or (lambda stage, done, total: None)
     iris = Iris(base, dataset)
@@ -672,7 +700,7 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
         _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill)
         try:
             with _fewer_collections():
-                return _export(files, output, jobs, progress, describe)
+                return _export(files, output, jobs, progress, describe, max_errors)
         finally:
             spill.close()
             _RUN = None
@@ -697,8 +725,15 @@ class _Totals:
         self.phases[name] = time.perf_counter() - self.started - sum(self.phases.values())
 
 
+def _splits(curation: Curation) -> dict[str, dict[int, str]]:
+    found: dict[str, dict[int, str]] = defaultdict(dict)
+    for source, line, title in curation.splits:
+        found[source][line] = title
+    return dict(found)
+
+
 def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progress: Progress,
-            describe: Describe | None) -> StreamResult:
+            describe: Describe | None, max_errors: int) -> StreamResult:
     run, totals = _run(), _Totals()
     writer = ChunkWriter(output, run.fmt)
 
@@ -711,17 +746,31 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
         totals.results.extend(batch.results)
         totals.clock.update(batch.clock)
 
-    # 1. scan
+    # 0. evidence
     batches = _batches([(str(f), s) for f, s in files], FILES_PER_BATCH)
-    errors, warnings, profiles = [], [], []
+    names: set[int] = set()
+    for done, gathered in enumerate(_map_batches(_gather, batches, jobs), 1):
+        progress("evidence", done, len(batches))
+        names |= gathered.names
+        totals.clock.update(gathered.clock)
+    run.context = Context(Evidence(names), _splits(run.people.curation))
+    del names
+    totals.phase("evidence")
+    # 1. scan
+    rejected: list[RejectedRecord] = []
+    choices: list[BylineChoice] = []
+    warnings, profiles = [], []
     abstracts: dict[int, int] = {}
     organizations: Counter = Counter()
     categories: set[str] = set()
     for done, scanned in enumerate(_map_batches(_scan, batches, jobs), 1):
         progress("parse", done, len(batches))
-        errors.extend(scanned.errors)
-        if errors:
+        rejected.extend(scanned.rejected)
+        if len(rejected) > max_errors:
+            if scanned.chunk is not None:
+                scanned.chunk.unlink()
             continue  # keep reading: every file's errors are reported
+        choices.extend(scanned.choices)
         warnings.extend(scanned.warnings)
         profiles.extend(scanned.profiles)
         run.scoped_owners.update(scanned.scoped)
@@ -735,8 +784,10 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
         organizations.update(scanned.organizations)
         categories |= scanned.categories
         write(scanned)
-    if errors:
-        raise InputError(errors)
+    rejected_records = sorted_rejected(rejected)
+    if len(rejected_records) > max_errors:
+        raise InputError([r.diagnostic() for r in rejected_records])
+    del rejected
     totals.phase("scan")
     # 2. resolve
     _join_pending(abstracts)
@@ -814,7 +865,8 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
                            name=wanted[next(iter(found))].name)
             for s, found in owner_fits.items() if len(found) == 1),
         inferred_owners=tuple((run.iris.profile(s), o) for s, o in sorted(inferred.items())),
-        curation_unused=tuple(sorted(unused)))
+        curation_unused=tuple(sorted(unused)), rejected=rejected_records,
+        byline_choices=tuple(sorted(choices, key=lambda c: (c.source.source, c.source.line))))
     warnings += curation_warnings(run.people, report.curation_unused)
     summary = ExportSummary(base=run.iris.base, profiles=summaries, records=totals.records, works=totals.works,
                             people=totals.people, organizations=len(orgs), report=report, warnings=tuple(warnings))
@@ -850,8 +902,8 @@ def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:
 def _resolve_people(spellings: dict[tuple, tuple[int, tuple]]) -> list[Person]:
     """One person per IRI, by kg.reconcile's rule, from its spellings."""
     by_person: dict[str, list[tuple]] = defaultdict(list)
-    for (person, name, given, family), (count, where) in spellings.items():
-        by_person[person].append((name, given, family, count, where))
+    for (person, name, given, family, suffix), (count, where) in spellings.items():
+        by_person[person].append((name, given, family, suffix, count, where))
     return [person_from_spellings(person, by_person[person]) for person in sorted(by_person)]
 
 

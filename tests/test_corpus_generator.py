@@ -43,11 +43,20 @@ def test_every_layout_is_written(corpus):
 
 
 def test_every_file_parses_in_the_layout_it_was_written_in(corpus):
+    """Every record, and every listing's first author (glued to its title) as the
+    generator drew it: name, person or organisation."""
     folder, written = corpus
-    _, papers, files = gc.build(WORKS, SEED)
+    agents, papers, files = gc.build(WORKS, SEED)
+    kinds = {a.display: ("organization" if a.organization else "person") for a in agents}
+    kinds.update({a.folded_display: "person" for a in agents if a.folded_display})
     for (name, layout), plan in zip(written.files, files):
         profile = read_profile(folder / name, name)  # raises InputError on any error
+        assert profile.rejected == (), (name, profile.rejected[:1])
         assert profile.layout.value == KG_LAYOUT[layout], name
+        if layout == "listing":
+            for record in profile.records:
+                first = record.authors[0]
+                assert kinds.get(first.name) == first.kind, (name, record.source.line, first)
         assert (profile.owner is not None) == (layout in ("bibliography", "abstracts-header")), name
         assert len(profile.records) == len(plan.papers), name
         for record, index in zip(profile.records, plan.papers):
@@ -61,7 +70,8 @@ def test_every_file_parses_in_the_layout_it_was_written_in(corpus):
 def test_the_corpus_has_the_seed_artefacts(corpus):
     folder, _ = corpus
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt")))
-    for artefact in ("A BSTRACT ", "\\%", ", null, :, null", " et al.", " \u00b7 ", "Abstract:", "Code\n"):
+    for artefact in ("A BSTRACT ", "\\%", ", null, :, null", " et al.", " \u00b7 ", "Abstract:", "Code\n",
+                     " Jr.", "-O'", " al-", "AI @ ", ".AI", "Team ", " Institute for AI", "Massive ", "\\\"{o}"):
         assert artefact in text, artefact
     assert any(ord(ch) > 127 for ch in text)
 

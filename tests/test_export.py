@@ -117,15 +117,28 @@ def test_output_file_mode_follows_umask(tmp_path):
     assert output.stat().st_mode & 0o777 == 0o666 & ~mask
 
 
-def test_run_summary_prints_every_disagreement_and_unmatched_abstract_as_a_warning(tmp_path):
-    """The warnings come from the report (one at a time), after the inputs' own."""
+def test_run_summary_groups_warnings_by_kind_and_points_to_the_report(tmp_path):
+    """Each kind of warning: its count, the first three, and where the rest are; the
+    counts are those of the report's lists."""
     result = run("export", str(PROFILES), "-o", str(tmp_path / "e.nq"), "--no-validate")
     report = json.loads((tmp_path / "e.report.json").read_text())
     lines = result.stderr.splitlines()
-    disagreements = [line for line in lines if "sources disagree on the" in line]
-    unmatched = [line for line in lines if "abstract-only record matches no titled record" in line]
     assert result.exit_code == 0
-    assert len(disagreements) == len(report["disagreements"]) == 1
-    assert len(unmatched) == len(report["unmatched_abstracts"]) == 20
+    assert "1 warning(s) [disagreement]:" in lines
+    assert "20 warning(s) [unmatched-abstract], the first 3:" in lines
+    assert f"2 warning(s) [one-word-name]:" in lines and len(report["warnings"]) == 2
+    unmatched = [line for line in lines if "abstract-only record matches no titled record" in line]
     first = report["unmatched_abstracts"][0]
+    assert len(unmatched) == 3 and len(report["unmatched_abstracts"]) == 20
     assert f"{first['source']}:{first['line']}: warning:" in unmatched[0] and first["work"] in unmatched[0]
+    assert f"  … 17 more in {tmp_path / 'e.report.json'} ('unmatched_abstracts')" in lines
+    assert lines[-2].startswith("exported 5 profile(s), 46 records (46 read, 0 rejected): 40 works")
+
+
+def test_quiet_prints_the_one_line_summary_only(tmp_path):
+    result = run("export", str(PROFILES), "-o", str(tmp_path / "e.nq"), "--no-validate", "-q")
+    assert result.exit_code == 0
+    triples = sum(1 for _ in (tmp_path / "e.nq").open(encoding="utf-8"))
+    assert result.stderr.splitlines() == [
+        f"exported 5 profile(s), 46 records (46 read, 0 rejected): 40 works, 672 people, 5 organisations, "
+        f"{triples} triples -> {tmp_path / 'e.nq'}"]

@@ -23,7 +23,7 @@ from kg.parse.text import clean_abstract
     ("DeepSeek-V3 Technical ReportDeepSeek-AI, Aixin Liu", "DeepSeek-V3 Technical Report", ["DeepSeek-AI*", "Aixin Liu"]),
     ("Towards AGIŁukasz Kaiser, Émile Borel", "Towards AGI", ["Łukasz Kaiser", "Émile Borel"]),
     ("Introducing DeepMindJane Doe, Diego de Las Casas", "Introducing DeepMind", ["Jane Doe", "Diego de Las Casas"]),
-    ("Learning at ScaleGoogle DeepMind", "Learning at Scale", ["Google DeepMind*"]),
+    ("Learning at ScaleGoogle DeepMind", "Learning at Scale", ["Google DeepMind"]),  # kind: see test_parse_names
     ("Hello, World, and MoreGemini Team, Rohan Anil", "Hello, World, and More", ["Gemini Team*", "Rohan Anil"]),
 ])
 def test_glued_title_split(byline, title, authors):
@@ -50,20 +50,21 @@ def test_header():
 
 
 def test_corporate_and_noise_in_author_list():
-    authors = parse_author_list("OpenAI, null, :, null, Jaech, Aaron, Rae, Jack W.").authors
+    authors = [e.agent() for e in parse_author_list("OpenAI, null, :, null, Jaech, Aaron, Rae, Jack W.").entries]
     assert [(a.kind, a.name) for a in authors] == [
         ("organization", "OpenAI"), ("person", "Aaron Jaech"), ("person", "Jack W. Rae")]
 
 
 def test_group_author_marked_by_colon_is_an_organization():
-    authors = parse_author_list("Gemini, null, :, null, Anil, Rohan").authors
-    assert authors[0].kind == "organization"
+    entries = parse_author_list("Gemini, null, :, null, Anil, Rohan").entries
+    assert entries[0].agent().kind == "organization"
 
 
 def test_person_with_one_name_is_kept_with_a_note():
     parsed = parse_author_list("Shuaiqi, null, Rae, Jack W.")
-    assert parsed.authors[0].kind == "person" and parsed.authors[0].given_name is None
-    assert "no given name" in parsed.notes[0]
+    first = parsed.entries[0].agent()
+    assert first.kind == "person" and first.given_name is None
+    assert "no given name" in next(parsed.notes())
 
 
 @pytest.mark.parametrize(("raw", "clean"), [
@@ -91,12 +92,22 @@ def test_layout_detection_and_no_final_newline():
 @pytest.mark.parametrize(("data", "line", "message"), [
     (b"", 1, "empty file"),
     (b"LGDec 14, 2023\nA Title\x00", 2, "binary"),
+    (b"LGDec 14, 2023\r\rA Title\x00", 3, "binary"),
     (b"LGDec 14, 2023\n\xff\xfe", 2, "not UTF-8"),
     (b"just some words\nand more", 1, "not a recognised profile layout"),
-    (b"LGDec 14, 2023\nTitle without author\nAbstract", 2, "cannot tell where the title ends"),
-    (b"LGFeb 30, 2023\nA TitleJohn Smith\nAbstract", 1, "invalid date"),
 ])
-def test_bad_input_is_reported_with_line(data, line, message):
+def test_a_file_that_cannot_be_read_is_an_error_at_its_line(data, line, message):
     with pytest.raises(InputError) as caught:
         _parse(decode_profile(data, "p.txt"))
     assert f"p.txt:{line}: error: " in str(caught.value) and message in str(caught.value)
+
+
+@pytest.mark.parametrize(("data", "line", "message"), [
+    (b"LGDec 14, 2023\nTitle without author\nAbstract", 2, "cannot tell where the title ends"),
+    (b"LGFeb 30, 2023\nA TitleJohn Smith\nAbstract", 1, "invalid date"),
+])
+def test_a_record_that_cannot_be_read_is_rejected_at_its_line(data, line, message):
+    profile = _parse(decode_profile(data, "p.txt"))
+    assert profile.records == () and len(profile.rejected) == 1
+    assert f"p.txt:{line}: error: " in profile.rejected[0].diagnostic().render()
+    assert message in profile.rejected[0].reason

@@ -474,6 +474,12 @@ CASES = [
         """DELETE { <ROHAN> schema:familyName "Anil" . }
            INSERT { <ROHAN> schema:familyName "Anil"@en . } WHERE {}""",
         Expect("Person-familyName", "ROHAN"), set(), id="person-family-name-not-xsd-string"),
+    pytest.param(
+        """INSERT DATA { <ROHAN> schema:honorificSuffix "Jr.", "III" . }""",
+        Expect("Person-honorificSuffix", "ROHAN"), set(), id="person-with-two-suffixes"),
+    pytest.param(
+        """INSERT DATA { <ROHAN> schema:honorificSuffix "Jr."@en . }""",
+        Expect("Person-honorificSuffix", "ROHAN"), set(), id="person-suffix-not-xsd-string"),
     # ---- OrganizationShape
     pytest.param(
         """INSERT DATA { _:o a schema:Organization, foaf:Organization ;
@@ -652,6 +658,17 @@ def test_mutant_is_reported(
     assert any(expect.matches(r) for r in new), f"expected {expect}, got:\n{show(new)}"
     assert {r.source for r in new} == {kgsh(s) for s in {expect.source, *also}}, show(new)
     assert conforms is (expect.severity != VIOLATION), show(results)
+
+
+def test_a_person_with_a_generational_suffix_conforms(shapes: Graph, conforming: Graph, baseline: list[Result]) -> None:
+    data = Graph()
+    for triple in conforming:
+        data.add(triple)
+    data.update(PREFIXES + expand("""DELETE { <ROHAN> schema:name ?n ; foaf:name ?n . }
+        INSERT { <ROHAN> schema:name "Rohan Anil Jr." ; foaf:name "Rohan Anil Jr." ; schema:honorificSuffix "Jr." . }
+        WHERE { <ROHAN> schema:name ?n }"""))
+    _, results = run(data, shapes)
+    assert [r for r in results if r not in baseline] == []
 
 
 # ---------------------------------------------------------------- the shapes file itself

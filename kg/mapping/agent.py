@@ -9,7 +9,8 @@ from kg.models import Organization, Person
 
 
 def person_to_triples(person: Person) -> Iterator[Triple]:
-    """MODEL.md, "Person": display name ``Given Family``, name parts, other spellings."""
+    """MODEL.md, "Person": display name ``Given Family``, name parts (a generational suffix
+    as schema:honorificSuffix), other spellings."""
     p = iri(person.iri)
     yield p, rdf.type, schema.Person
     yield p, rdf.type, foaf.Person
@@ -18,6 +19,8 @@ def person_to_triples(person: Person) -> Iterator[Triple]:
         yield p, schema.givenName, text(person.given_name)
     if person.family_name:
         yield p, schema.familyName, text(person.family_name)
+    if person.suffix:
+        yield p, schema.honorificSuffix, text(person.suffix)
     for name in person.alternate_names:
         yield p, schema.alternateName, text(name)
 

@@ -2,37 +2,37 @@
 
 One abstract per line (``Abstract:…``), under a first-name header (``Tony``) or none.
 Such records have no title, authors or date: the identity stage joins them to titled
-works by their abstract.
+works by their abstract. A line that is not an abstract is an error at that line (a
+rejected record with ``--max-errors``).
 """
 
 from __future__ import annotations
 
-from kg.errors import Diagnostic
 from kg.models import Layout, Record, SourceRef
 from kg.parse.listing import is_header
+from kg.parse.records import Reader, at
 from kg.parse.text import clean_abstract, has_abstract_label, looks_like_prose
+
+HINT = "an abstract-only profile has one 'Abstract: …' line per work"
 
 
 def is_abstract_line(text: str) -> bool:
     return has_abstract_label(text) or looks_like_prose(text)
 
 
-def parse_abstracts(lines: list[tuple[int, str]], file: SourceRef) -> tuple[list[Record], list[Diagnostic]]:
+def parse_abstracts(lines: list[tuple[int, str]], file: SourceRef) -> tuple[list[Record], Reader]:
     """Records of an abstract-only list; ``lines`` are the numbered non-blank lines after any header."""
+    reader = Reader(file, lines)
     records: list[Record] = []
-    problems: list[Diagnostic] = []
-    for number, text in lines:
+    for index, (number, text) in enumerate(lines):
         if is_header(text) or not is_abstract_line(text):
-            problems.append(Diagnostic(
-                path=file.path, line=number, severity="error",
-                message=f"expected an abstract line, found {text.strip()[:60]!r}",
-                hint="an abstract-only profile has one 'Abstract: …' line per work"))
+            reader.reject(index, index, index + 1, f"expected an abstract line, found {text.strip()[:60]!r}",
+                          HINT, "bad-abstract-line")
             continue
         abstract = clean_abstract(text)
         if not abstract:
-            problems.append(Diagnostic(path=file.path, line=number, severity="error",
-                                       message="abstract label without text"))
+            reader.reject(index, index, index + 1, "abstract label without text", HINT, "empty-abstract")
             continue
-        records.append(Record(source=file.model_copy(update={"line": number}),
+        records.append(Record(source=at(file, number),
                               layout=Layout.ABSTRACTS, abstract=abstract))
-    return records, problems
+    return records, reader

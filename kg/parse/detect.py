@@ -50,4 +50,6 @@ def detect_layout(lines: list[tuple[int, str]], path: str) -> tuple[Layout, Agen
         return Layout.ABSTRACTS, None, 0
     if owner and (len(lines) == 1 or is_abstract_line(text[1])):
         return Layout.ABSTRACTS, owner, 1
-    raise InputError.at(path, lines[0][0], "not a recognised profile layout", LAYOUT_HINT)
+    if is_header(text[1]) or is_header(text[2]):  # a listing whose first record's header is missing or cut
+        return Layout.LISTING, None, 0
+    raise InputError.at(path, lines[0][0], "not a recognised profile layout", LAYOUT_HINT, kind="unknown-layout")
