@@ -1,0 +1,97 @@
+"""Validate stage: a batch's triples indexed once, as the shapes will read them.
+
+Terms stay the strings the export wrote (kg.validate.terms); a triple stated twice is
+indexed once (an RDF graph is a set). Only what the compiled shapes ask for is indexed
+besides each subject's predicates and objects: the subjects of each class (class
+targets), the subjects and objects of the target predicates, and the incoming edges of
+the predicates that paths follow backwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kg.mapping.terms import Term, Triple
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+EMPTY: dict = {}
+
+
+class Index:
+    """Objects by subject and predicate; subjects by class; what targets and inverse
+    paths need. ``needs`` says which predicates are read backwards (``inverse``) and
+    which are targets (``subjects_of``, ``objects_of``)."""
+
+    __slots__ = ("out", "inverse", "typed", "subjects_of", "objects_of", "subclassing")
+
+    def __init__(self, triples: Iterable[Triple], inverse: frozenset[Term] = frozenset(),
+                 subjects_of: frozenset[Term] = frozenset(), objects_of: frozenset[Term] = frozenset()):
+        out: dict[Term, dict[Term, list[Term]]] = {}
+        back: dict[Term, dict[Term, list[Term]]] = {}
+        typed: dict[Term, dict[Term, None]] = {}
+        subjects: dict[Term, dict[Term, None]] = {p: {} for p in subjects_of}
+        objects: dict[Term, dict[Term, None]] = {p: {} for p in objects_of}
+        special = inverse | subjects_of | objects_of | {RDF_TYPE, SUBCLASS_OF}
+        subclassing = False
+        for s, p, o in triples:
+            po = out.get(s)
+            if po is None:
+                out[s] = {p: [o]}
+            else:
+                values = po.get(p)
+                if values is None:
+                    po[p] = [o]
+                elif o in values:
+                    continue
+                else:
+                    values.append(o)
+            if p in special:
+                if p == RDF_TYPE:
+                    typed.setdefault(o, {})[s] = None
+                elif p == SUBCLASS_OF:
+                    subclassing = True
+                if p in inverse:
+                    back.setdefault(o, {}).setdefault(p, []).append(s)
+                if p in subjects:
+                    subjects[p][s] = None
+                if p in objects:
+                    objects[p][o] = None
+        self.out, self.inverse, self.typed = out, back, typed
+        self.subjects_of, self.objects_of = subjects, objects
+        self.subclassing = subclassing
+
+    def objects(self, subject: Term, predicate: Term) -> list[Term]:
+        return self.out.get(subject, EMPTY).get(predicate, ())  # type: ignore[return-value]
+
+    def subjects(self, predicate: Term, obj: Term) -> list[Term]:
+        """Subjects of ``predicate`` with object ``obj`` (``predicate`` must be one the
+        index was told to read backwards)."""
+        return self.inverse.get(obj, EMPTY).get(predicate, ())  # type: ignore[return-value]
+
+    def superclasses(self, cls: Term) -> set[Term]:
+        """``cls`` and every class it is an rdfs:subClassOf, transitively (SHACL 1.5,
+        "SHACL instance")."""
+        found, todo = {cls}, [cls]
+        while todo:
+            for parent in self.objects(todo.pop(), SUBCLASS_OF):
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    def instances(self, cls: Term) -> list[Term]:
+        """Nodes whose rdf:type is ``cls`` or, transitively, a subclass of it."""
+        found = dict(self.typed.get(cls, EMPTY))
+        if self.subclassing:
+            for other, members in self.typed.items():
+                if other != cls and cls in self.superclasses(other):
+                    found.update(members)
+        return list(found)
+
+    def is_instance(self, node: Term, cls: Term) -> bool:
+        """Whether ``node`` is a SHACL instance of ``cls`` (sh:class, SHACL 4.1.1)."""
+        types = self.objects(node, RDF_TYPE)
+        if cls in types:
+            return True
+        return self.subclassing and any(cls in self.superclasses(t) for t in types)
