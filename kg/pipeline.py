@@ -28,7 +28,7 @@ from kg.reconcile import build_graph
 from kg.report import write_report
 from kg.serialize import serialize
 from kg.stream import Progress, export_stream
-from kg.validate import ValidationReport
+from kg.validate import DEFAULT_ENGINE, Engine, ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class ExportOptions(BaseModel):
     base: str = DEFAULT_BASE
     format: str = "turtle"
     validate_shapes: bool = True
+    engine: Engine = DEFAULT_ENGINE
+    """The SHACL engine: ``fast`` (kg's own) or ``pyshacl`` (the reference); same results."""
     curation: Path | None = None
     """A curation file (README, "Curation file") whose decisions override the identity rules."""
     jobs: int = 1
@@ -109,7 +111,7 @@ def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
     files = find_profiles(paths)
     curation = read_curation(options.curation) if options.curation else None
     result = export_stream(files, options.base, options.format, output, validate=options.validate_shapes,
-                           curation=curation, jobs=options.jobs, progress=progress)
+                           curation=curation, jobs=options.jobs, progress=progress, engine=options.engine)
     report = None
     if options.validate_shapes:
         report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),

@@ -76,7 +76,7 @@ from kg.reconcile import (
     unused_curation,
 )
 from kg.serialize import ChunkWriter
-from kg.validate import ShapeResult, sorted_results, validate_batch
+from kg.validate import DEFAULT_ENGINE, Engine, ShapeResult, prepare, sorted_results, validate_batch
 
 BUCKETS = 256
 """Spill files of records, by work key: a bucket holds ~1/256 of the works."""
@@ -86,7 +86,8 @@ PEOPLE_PER_BATCH = 5000
 """Spellings per people batch (about as many people)."""
 PROFILES_PER_BATCH = 500
 VALIDATE_WORKS = 50
-"""Works per pyshacl run within a batch: its time per work grows with the graph's size."""
+"""Works per pyshacl run within a batch (the ``pyshacl`` engine: its time per work grows
+with the graph's size; the ``fast`` engine validates a batch's works at once)."""
 
 GC_THRESHOLDS = (20_000, 20, 20)
 """Garbage collector thresholds during an export (Python's defaults: 700, 10, 10)."""
@@ -140,6 +141,8 @@ class _Run:
     fmt: str
     validate: bool
     spill: _Spill
+    engine: Engine = DEFAULT_ENGINE
+    """The SHACL engine (kg.validate): workers inherit it with the rest of the run."""
     profiles: dict[str, ProfileSummary] = field(default_factory=dict)
     scoped_owners: dict[str, str] = field(default_factory=dict)
     """First-name owners (persons scoped to their profile): IRI -> name."""
@@ -278,6 +281,7 @@ OTHER_SHAPES = ("OrganizationShape", "ConceptShape")
 PROFILE_SHAPES = ("ProfileShape", "InferredOwnerShape")
 """The node shapes each kind of batch runs: those whose targets the batch describes
 whole. Every targeted shape is in one of them (a test checks it)."""
+SHAPE_GROUPS = (FILE_SHAPES, WORK_SHAPES, PEOPLE_SHAPES, OTHER_SHAPES, PROFILE_SHAPES)
 
 
 def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Triple] = ()) -> list[ShapeResult]:
@@ -288,7 +292,7 @@ def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Tr
     own = {q[0] for q in quads} | {t[0] for t in context}
     triples = [q[:3] for q in quads] + list(context)
     triples += _context_types(triples, own)
-    return validate_batch(triples, shapes)
+    return validate_batch(triples, shapes, _run().engine)
 
 
 # ---------------------------------------------------------------- 1. scan
@@ -480,7 +484,7 @@ def _works(buckets: Sequence[int]) -> _Worked:
             quads.append((iri(profile.iri), schema.hasPart, iri(work_iri), reconciled))
             _note_owner_evidence(profile, work, records, out)
         out.works += 1
-        if count % VALIDATE_WORKS == 0 or count == len(groups):
+        if (run.engine == "pyshacl" and count % VALIDATE_WORKS == 0) or count == len(groups):
             _check_works(quads[checked_from:], out)
             checked_from = len(quads)
     out.emit(quads)
@@ -627,7 +631,7 @@ def _batches(items: Sequence, size: int) -> list[Sequence]:
 
 def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output: IO[str], *,
                   validate: bool = True, curation: Curation | None = None, jobs: int = 1,
-                  progress: Progress | None = None) -> StreamResult:
+                  progress: Progress | None = None, engine: Engine = DEFAULT_ENGINE) -> StreamResult:
     """Stream ``files`` (as found by kg.pipeline.find_profiles) to ``output`` in ``fmt``.
     Raises InputError (listing every file's errors) before anything is written when a
     file does not parse; the caller makes the output atomic."""
@@ -636,7 +640,9 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
     iris = Iris(base)
     with tempfile.TemporaryDirectory(prefix="kg-spill-") as folder:
         spill = _Spill(Path(folder))
-        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill)
+        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill, engine=engine)
+        if validate:
+            prepare(SHAPE_GROUPS, engine)
         try:
             with _fewer_collections():
                 return _export(files, output, jobs, progress)

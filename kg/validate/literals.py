@@ -56,8 +56,8 @@ def _well_typed(term: Term, lexical: str, datatype: str) -> bool:
         return True
     if datatype == XSD + "boolean" and lexical in ("true", "false"):
         return True
-    if datatype == XSD + "date" and _DATE.fullmatch(lexical) and _iso_date(lexical):
-        return True
+    if datatype == XSD + "date" and _DATE.fullmatch(lexical):
+        return _iso_date(lexical)  # rdflib 7 on Python >= 3.11 parses xsd:date with date.fromisoformat
     node = to_rdflib(term)
     if node.ill_typed is True:  # type: ignore[union-attr]
         return False
