@@ -60,6 +60,8 @@ def triples_of(data: Graph | Iterable[Sequence[Term]]) -> list[Triple]:
     """The triples of an rdflib graph, or of triples or quads of N-Triples terms, as terms."""
     if isinstance(data, Graph):
         return [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in data]
+    if isinstance(data, list) and (not data or len(data[0]) == 3):
+        return data  # type: ignore[return-value]
     return [(q[0], q[1], q[2]) for q in data]
 
 

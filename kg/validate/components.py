@@ -22,6 +22,8 @@ from kg.validate.report import ShapeResult
 from kg.validate.shapes import SH, Shape, Value
 from kg.validate.terms import literal_parts
 
+from kg.validate.index import EMPTY, RDF_TYPE
+
 if TYPE_CHECKING:
     from kg.validate.index import Index
 
@@ -52,6 +54,8 @@ class Component(NamedTuple):
     """The sh: parameters that make a shape have this component (the first is mandatory)."""
     compile: Callable[[Shape, Callable[[Term], bool]], Check]
     """(shape, "is this shape run?") -> check."""
+    on_no_values: bool = False
+    """Whether the check can fail when there are no value nodes (sh:minCount can, sh:class cannot)."""
 
 
 def _component(name: str) -> str:
@@ -91,8 +95,11 @@ def _class(shape: Shape, _: Callable) -> Check:
     classes, component = shape.parameters["class"], _component("Class")
 
     def check(run: Run, focus: Term, values: Collection[Term]) -> Sequence[Failure]:
+        index = run.index
+        edges = index.out
         return [(component, v, ()) for c in classes for v in values
-                if v[0] == '"' or not run.index.is_instance(v, c)]  # type: ignore[arg-type]
+                if v[0] == '"' or (c not in edges.get(v, EMPTY).get(RDF_TYPE, ())
+                                   and not (index.subclassing and index.is_instance(v, c)))]  # type: ignore[arg-type]
     return check
 
 
@@ -155,8 +162,9 @@ def _equals(shape: Shape, _: Callable) -> Check:
 
     def check(run: Run, focus: Term, values: Collection[Term]) -> Sequence[Failure]:
         failures: list[Failure] = []
+        edges = run.index.out.get(focus, EMPTY)
         for predicate in predicates:
-            other = run.index.objects(focus, predicate)  # type: ignore[arg-type]
+            other = edges.get(predicate, ())  # type: ignore[call-overload]
             failures += [(component, v, ()) for v in values if v not in other]
             failures += [(component, v, ()) for v in other if v not in values]
         return failures
@@ -244,7 +252,7 @@ def _qualified(shape: Shape, runs: Callable[[Term], bool]) -> Check:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component(("minCount",), _min_count),
+    Component(("minCount",), _min_count, True),
     Component(("maxCount",), _max_count),
     Component(("class",), _class),
     Component(("datatype",), _datatype),
@@ -252,14 +260,14 @@ COMPONENTS: tuple[Component, ...] = (
     Component(("minInclusive",), _min_inclusive),
     Component(("minLength",), _min_length),
     Component(("pattern", "flags"), _pattern),
-    Component(("equals",), _equals),
+    Component(("equals",), _equals, True),
     Component(("in",), _in),
-    Component(("hasValue",), _has_value),
+    Component(("hasValue",), _has_value, True),
     Component(("or",), _or),
     Component(("not",), _not),
     Component(("node",), _node),
     Component(("qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint"),
-              _qualified),
+              _qualified, True),
 )
 """The implemented components; any other sh: parameter makes the shapes graph pyshacl's."""
 
@@ -267,9 +275,9 @@ SHAPE_EXPECTING = ("node", "not", "or", "qualifiedValueShape")
 """Parameters whose values are shapes the engine evaluates on value nodes."""
 
 
-def checks_of(shape: Shape, runs: Callable[[Term], bool]) -> list[Check]:
-    """The checks of a shape's parameters; raises Unsupported for a parameter no
-    entry implements."""
+def checks_of(shape: Shape, runs: Callable[[Term], bool]) -> list[tuple[Check, bool]]:
+    """The checks of a shape's parameters, each with :attr:`Component.on_no_values`;
+    raises Unsupported for a parameter no entry implements."""
     known = {p: c for c in COMPONENTS for p in c.parameters}
     unknown = sorted(set(shape.parameters) - set(known))
     if unknown:
@@ -277,7 +285,7 @@ def checks_of(shape: Shape, runs: Callable[[Term], bool]) -> list[Check]:
     found = []
     for component in COMPONENTS:
         if component.parameters[0] in shape.parameters:
-            found.append(component.compile(shape, runs))
+            found.append((component.compile(shape, runs), component.on_no_values))
         elif any(p in shape.parameters for p in component.parameters[1:]):
             raise Unsupported(f"{shape.node} has sh:{component.parameters[1]} without sh:{component.parameters[0]}")
     return found

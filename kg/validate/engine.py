@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 
 from kg.mapping.terms import Term, Triple
 from kg.validate.components import SHAPE_EXPECTING, Check, Unsupported, checks_of
-from kg.validate.index import Index
+from kg.validate.index import EMPTY, Index
 from kg.validate.paths import PathFunction, backward_predicates, compile_path
 from kg.validate.report import ALLOWED, ShapeResult, messages_text, sorted_results
 from kg.validate.shapes import SH, Shape, ShapesGraph, SparqlConstraint
@@ -41,14 +41,23 @@ FallbackRequest = tuple[Term, Term, Term]
 class Compiled:
     """A shape ready to run: its value nodes, checks and what its results say."""
 
-    __slots__ = ("shape", "values", "checks", "properties", "sparql", "severity", "allowed", "focus_memo",
-                 "path", "message", "name")
+    __slots__ = ("shape", "values", "predicate", "checks", "checks_on_none", "properties", "simple", "nested",
+                 "sparql", "severity", "allowed", "focus_memo", "path", "message", "name", "leaf")
 
-    def __init__(self, shape: Shape, checks: list[Check], sparql: list[tuple[SparqlConstraint, DirectCheck | None]]):
+    def __init__(self, shape: Shape, checks: list[tuple[Check, bool]],
+                 sparql: list[tuple[SparqlConstraint, DirectCheck | None]]):
         self.shape = shape
         self.values: PathFunction | None = compile_path(shape.path) if shape.path else None
-        self.checks = checks
+        self.predicate = shape.path.iri if shape.path and shape.path.kind == "predicate" else None
+        self.checks = [check for check, _ in checks]
+        self.checks_on_none = [check for check, on_none in checks if on_none]
+        """The checks that can fail on no value nodes."""
         self.properties: list[Compiled] = []
+        self.simple: list[Compiled] = []
+        """Property shapes evaluated in line (nothing nested, results not kept per node)."""
+        self.nested: list[Compiled] = []
+        self.leaf = False
+        """A node shape of checks alone (no property shapes, SPARQL or deactivation)."""
         self.sparql = sparql
         self.severity = SEVERITIES[shape.severity]
         self.allowed = self.severity in ALLOWED
@@ -109,6 +118,12 @@ class Program:
                                           or compiled.shape.is_property_shape or node[0] == "_"):
                 raise Unsupported(f"sh:sparql on {node}, a shape other shapes refer to or a property shape")
         self._check_messages()
+        for compiled in self.compiled.values():
+            for prop in compiled.properties:
+                simple = not (prop.properties or prop.sparql or prop.focus_memo or prop.shape.deactivated)
+                (compiled.simple if simple else compiled.nested).append(prop)
+            compiled.leaf = compiled.values is None and not (compiled.properties or compiled.sparql
+                                                             or compiled.shape.deactivated)
 
     def _shape(self, node: Term) -> Compiled:
         if node in self.compiled:
@@ -169,10 +184,11 @@ class Program:
         results: list[ShapeResult] = []
         conforms = True
         for root in self.roots:
+            found: list[ShapeResult] = []
             for focus in _targets(root.shape, index):
-                found, ok = run.evaluate(root, focus)
-                results += found
-                conforms = conforms and ok
+                found += run.evaluate(root, focus)[0] if root.focus_memo else run.results_of(root, focus)
+            conforms = conforms and (root.allowed or all(r.severity in ALLOWED for r in found))
+            results += found
         if run.fallback:
             from kg.validate.reference import sparql_results
 
@@ -207,7 +223,10 @@ class _Run:
         self.fallback: set[FallbackRequest] = set()
 
     def conforms(self, shape: Term, node: Term) -> bool:
-        return self.evaluate(self.program.compiled[shape], node)[1]
+        compiled = self.program.compiled[shape]
+        if compiled.leaf:  # conforms if no check fails (or failing is allowed): no results needed
+            return compiled.allowed or not any(check(self, node, (node,)) for check in compiled.checks)
+        return self.evaluate(compiled, node)[1]
 
     def results(self, shape: Term, node: Term) -> tuple[ShapeResult, ...]:
         return self.evaluate(self.program.compiled[shape], node)[0]
@@ -217,25 +236,42 @@ class _Run:
         Shape.validate with a focus node)."""
         if compiled.focus_memo:
             key = (compiled.shape.node, focus)
-            if key in self.memo:
-                return self.memo[key]
+            outcome = self.memo.get(key)
+            if outcome is None:
+                found = tuple(self.results_of(compiled, focus))
+                outcome = self.memo[key] = found, compiled.allowed or all(r.severity in ALLOWED for r in found)
+            return outcome
+        found = tuple(self.results_of(compiled, focus))
+        return found, compiled.allowed or all(r.severity in ALLOWED for r in found)
+
+    def results_of(self, compiled: Compiled, focus: Term) -> list[ShapeResult]:
+        """A shape's results on one focus node: its own constraints' on its value nodes,
+        its property shapes' on each value node, its SPARQL constraints'."""
         if compiled.shape.deactivated:
-            return (), True
-        values = (focus,) if compiled.values is None else compiled.values(self.index, focus)
+            return []
         results: list[ShapeResult] = []
+        values = (focus,) if compiled.values is None else compiled.values(self.index, focus)
         for check in compiled.checks:
-            for component, value, details in check(self, focus, values):
-                results.append(compiled.result(focus, component, value, details))
-        for prop in compiled.properties:
-            for value in values:
-                results += self.evaluate(prop, value)[0]
+            failures = check(self, focus, values)
+            if failures:
+                results += [compiled.result(focus, c, v, d) for c, v, d in failures]
+        if compiled.values is None:
+            edges = self.index.out.get(focus, EMPTY)
+            for prop in compiled.simple:  # a predicate path's values are the focus node's objects
+                objects = edges.get(prop.predicate, ()) if prop.predicate else prop.values(self.index, focus)
+                for check in prop.checks if objects else prop.checks_on_none:
+                    failures = check(self, focus, objects)
+                    if failures:
+                        results += [prop.result(focus, c, v, d) for c, v, d in failures]
+            for prop in compiled.nested:
+                results += self.evaluate(prop, focus)[0]
+        else:
+            for prop in compiled.properties:
+                for value in values:
+                    results += self.evaluate(prop, value)[0]
         for constraint, direct in compiled.sparql:
             results += self._sparql(compiled, constraint, direct, focus)
-        found = tuple(results)
-        outcome = found, compiled.allowed or all(r.severity in ALLOWED for r in found)
-        if compiled.focus_memo:
-            self.memo[(compiled.shape.node, focus)] = outcome
-        return outcome
+        return results
 
     def _sparql(self, compiled: Compiled, constraint: SparqlConstraint, direct: DirectCheck | None,
                 focus: Term) -> list[ShapeResult]:

@@ -23,7 +23,7 @@ class Index:
     paths need. ``needs`` says which predicates are read backwards (``inverse``) and
     which are targets (``subjects_of``, ``objects_of``)."""
 
-    __slots__ = ("out", "inverse", "typed", "subjects_of", "objects_of", "subclassing")
+    __slots__ = ("out", "inverse", "typed", "subjects_of", "objects_of", "subclassing", "memo")
 
     def __init__(self, triples: Iterable[Triple], inverse: frozenset[Term] = frozenset(),
                  subjects_of: frozenset[Term] = frozenset(), objects_of: frozenset[Term] = frozenset()):
@@ -34,18 +34,20 @@ class Index:
         objects: dict[Term, dict[Term, None]] = {p: {} for p in objects_of}
         special = inverse | subjects_of | objects_of | {RDF_TYPE, SUBCLASS_OF}
         subclassing = False
+        last, po = None, EMPTY
         for s, p, o in triples:
-            po = out.get(s)
-            if po is None:
-                out[s] = {p: [o]}
+            if s != last:  # a batch states a subject's triples together: look it up once
+                po = out.get(s)  # type: ignore[assignment]
+                if po is None:
+                    po = out[s] = {}
+                last = s
+            values = po.get(p)
+            if values is None:
+                po[p] = [o]
+            elif o in values:
+                continue
             else:
-                values = po.get(p)
-                if values is None:
-                    po[p] = [o]
-                elif o in values:
-                    continue
-                else:
-                    values.append(o)
+                values.append(o)
             if p in special:
                 if p == RDF_TYPE:
                     typed.setdefault(o, {})[s] = None
@@ -60,6 +62,8 @@ class Index:
         self.out, self.inverse, self.typed = out, back, typed
         self.subjects_of, self.objects_of = subjects, objects
         self.subclassing = subclassing
+        self.memo: dict = {}
+        """What checks derive from the index and reuse (kg.validate.sparql's author lists)."""
 
     def objects(self, subject: Term, predicate: Term) -> list[Term]:
         return self.out.get(subject, EMPTY).get(predicate, ())  # type: ignore[return-value]

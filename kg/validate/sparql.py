@@ -64,7 +64,14 @@ class AuthorList:
 
 def author_list(index: Index, work: Term) -> AuthorList | None:
     """The work's list and authorships if they are well formed (module docstring),
-    else None."""
+    else None; once per work and index."""
+    key = ("author list", work)
+    if key not in index.memo:
+        index.memo[key] = _author_list(index, work)
+    return index.memo[key]
+
+
+def _author_list(index: Index, work: Term) -> AuthorList | None:
     heads = index.objects(work, BIBO_AUTHOR_LIST)
     nil = index.out.get(NIL, EMPTY)
     if len(heads) != 1 or FIRST in nil or REST in nil:
