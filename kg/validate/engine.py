@@ -88,7 +88,7 @@ class Program:
             self._compile()
         except Unsupported as reason:
             self.unsupported = str(reason)
-            log.warning("kg.validate: the shapes use %s, which the fast engine does not implement: "
+            log.warning("kg.validate: the fast engine does not implement what the shapes use (%s): "
                         "pyshacl validates instead", reason)
         targets = [s.shape.targets for s in self.roots]
         self.subjects_of = frozenset(p for t in targets for p in t.get("targetSubjectsOf", ()))

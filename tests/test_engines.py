@@ -1,0 +1,184 @@
+"""The fast engine against pyshacl, the reference: the same result sets, compared on
+every field (focus, path, value, source shape, component, source constraint, severity,
+message, nested sh:detail results), on every mutant of tests/test_shapes.py; that the
+comparison catches a check broken on purpose; and what the fast engine hands pyshacl.
+
+tests/test_differential.py compares them on mutated batches of a real export.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+import kg.validate.components as components
+import kg.validate.reference as reference
+import kg.validate.sparql as sparql
+from kg.validate import shapes, triples_of, validate_graph
+from kg.validate.engine import Program
+from kg.validate.report import report_of
+from kg.validate.shapes import read_shapes
+from tests.test_shapes import CASES, CATEGORIES, CONFORMING, PREFIXES, SHAPES, expand
+
+KGSH = "https://w3id.org/kg/shapes#"
+
+
+def mutant(update: str) -> Graph:
+    """A copy of conforming.ttl changed by one of tests/test_shapes.py's updates."""
+    data = Graph()
+    for triple in Graph().parse(CONFORMING):
+        data.add(triple)
+    data.update(PREFIXES + expand(update))
+    return data
+
+
+def fast(data: Graph, program: Program | None = None):
+    """The fast engine's report on a graph, with a given compiled program if any."""
+    if program is None:
+        return validate_graph(data, "fast")
+    results, conforms = program.validate(triples_of(data))
+    return report_of(results, conforms)
+
+
+def show(report) -> str:  # noqa: ANN001
+    return "\n".join(r.render() + f"  [{r.shape} {r.component} {r.constraint}]" for r in report.results)
+
+
+@pytest.mark.parametrize(("update", "expect", "also"), CASES)
+def test_every_mutant_gives_pyshacls_results_on_every_field(update, expect, also):
+    data = mutant(update)
+    reference_report = validate_graph(data, "pyshacl")
+    assert reference_report.results, "a mutant always has results (at least the missing-title warning)"
+    fast_report = fast(data)
+    assert set(fast_report.results) == set(reference_report.results), (
+        f"pyshacl:\n{show(reference_report)}\nfast:\n{show(fast_report)}")
+    assert fast_report.conforms is reference_report.conforms
+
+
+@pytest.mark.parametrize("path", [CONFORMING, CATEGORIES], ids=["conforming", "category-scheme"])
+def test_conforming_graphs_give_the_same_report(path):
+    data = Graph().parse(path)
+    assert fast(data) == validate_graph(data, "pyshacl")
+
+
+def test_results_carry_component_details_and_lexical_values():
+    """The fields the comparison relies on are filled: a failed sh:node has its nested
+    results, a value keeps its datatype and lexical form."""
+    data = mutant('DELETE { <A1> kg:position 1 . } INSERT { <A1> kg:position "01"^^xsd:integer . } WHERE {}')
+    report = fast(data)
+    node = next(r for r in report.results if r.component == str(SH.NodeConstraintComponent))
+    assert [d.shape for d in node.details] == [f"{KGSH}Authorship-position"]
+    assert node.details[0].value == '"01"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert node.details[0].component == str(SH.PatternConstraintComponent)
+
+
+# ---------------------------------------------------------------- a broken check is caught
+
+def _compare_with_broken(monkeypatch, case_id: str) -> tuple[set, set]:
+    case = next(c for c in CASES if c.id == case_id)
+    data = mutant(case.values[0])
+    return set(fast(data, Program(shapes(), None)).results), set(validate_graph(data, "pyshacl").results)
+
+
+def test_the_comparison_fails_when_a_core_check_is_broken(monkeypatch):
+    """sh:maxCount off by one (a work may have two titles): the mutant that has two
+    titles now differs from pyshacl."""
+    entries = [c._replace(compile=lambda shape, runs: (lambda run, focus, values: (
+        ((f"{SH}MaxCountConstraintComponent", None, ()),) if len(values) > 2 else ())))
+               if c.parameters == ("maxCount",) else c for c in components.COMPONENTS]
+    monkeypatch.setattr(components, "COMPONENTS", tuple(entries))
+    broken, expected = _compare_with_broken(monkeypatch, "work-with-two-titles")
+    assert broken != expected
+    assert {r.shape for r in expected - broken} == {f"{KGSH}Work-name"}
+
+
+def test_the_comparison_fails_when_a_sparql_check_is_broken(monkeypatch):
+    """The match-list check losing its last solution: the position-gap mutant differs."""
+    def broken_match(index, work):  # noqa: ANN001, ANN202
+        rows = sparql.match_list(index, work)
+        return rows[:-1] if rows else rows
+    checks = {k: (broken_match if v is sparql.match_list else v) for k, v in sparql.CHECKS.items()}
+    monkeypatch.setattr(sparql, "CHECKS", checks)
+    monkeypatch.setattr("kg.validate.engine.CHECKS", checks)
+    broken, expected = _compare_with_broken(monkeypatch, "position-gap")
+    assert broken != expected
+
+
+# ---------------------------------------------------------------- what pyshacl is handed
+
+@pytest.fixture
+def pyshacl_runs(monkeypatch) -> list:
+    """Every pyshacl run of the fast engine's fallback, with what it was asked."""
+    calls: list = []
+    original = reference.sparql_results
+
+    def counted(triples, requests):  # noqa: ANN001, ANN202
+        calls.append(sorted(requests))
+        return original(triples, requests)
+    monkeypatch.setattr(reference, "sparql_results", counted)
+    return calls
+
+
+def test_well_formed_data_runs_no_pyshacl(pyshacl_runs, monkeypatch):
+    import pyshacl
+
+    monkeypatch.setattr(pyshacl, "validate", lambda *a, **k: pytest.fail("pyshacl ran"))
+    assert fast(Graph().parse(CONFORMING)).conforms
+    assert pyshacl_runs == []
+
+
+def test_a_list_that_is_not_well_formed_is_handed_to_pyshacl(pyshacl_runs):
+    case = next(c for c in CASES if c.id == "list-is-a-cycle")
+    data = mutant(case.values[0])
+    assert fast(data) == validate_graph(data, "pyshacl")
+    work = "<https://example.org/kg/work/gemini-a-family-of-highly-capable-multimodal-models>"
+    assert pyshacl_runs == [sorted((f"<{KGSH}{c}>", f"<{KGSH}{s}>", work) for c, s in (
+        ("AuthorList-wellFormed", "AuthorListShape"), ("Authorships-match-list", "AuthorshipsShape"),
+        ("Authorships-position-unique", "AuthorshipsShape"),
+        ("Authorships-position-within-list", "AuthorshipsShape")))]
+
+
+def _edited_shapes(monkeypatch, edit) -> Graph:  # noqa: ANN001
+    """Both engines on a copy of the shapes graph changed by ``edit``."""
+    graph = Graph().parse(SHAPES)
+    edit(graph)
+    model = read_shapes(graph)
+    monkeypatch.setattr(reference, "shapes_graph", lambda: graph)
+    monkeypatch.setattr("kg.validate.shapes", lambda: model)
+    return graph
+
+
+def test_a_construct_the_engine_lacks_makes_pyshacl_validate(monkeypatch, caplog):
+    """sh:closed on the source-file shape: a one-line warning, and pyshacl's results."""
+    def close(graph: Graph) -> None:
+        graph.add((URIRef(f"{KGSH}SourceFileShape"), SH.closed, Literal(True)))
+    _edited_shapes(monkeypatch, close)
+    data = Graph().parse(CONFORMING)
+    with caplog.at_level(logging.WARNING, logger="kg.validate"):
+        report = fast(data)
+    assert [r.message for r in caplog.records] == [
+        "kg.validate: the fast engine does not implement what the shapes use "
+        "(<https://w3id.org/kg/shapes#SourceFileShape> uses sh:closed): pyshacl validates instead"]
+    assert report == validate_graph(data, "pyshacl")
+    assert str(SH.ClosedConstraintComponent) in {r.component for r in report.results}
+
+
+def test_a_sparql_query_without_a_direct_check_is_run_by_pyshacl(monkeypatch, caplog, pyshacl_runs):
+    """A changed query has no direct check: pyshacl runs it on every focus node."""
+    constraint = URIRef(f"{KGSH}AuthorList-wellFormed")
+
+    def change(graph: Graph) -> None:
+        text = str(graph.value(constraint, SH.select))
+        graph.set((constraint, SH.select, Literal(text.replace("WHERE {", "WHERE { # changed\n", 1))))
+    _edited_shapes(monkeypatch, change)
+    case = next(c for c in CASES if c.id == "list-cell-without-first")
+    data = mutant(case.values[0])
+    with caplog.at_level(logging.WARNING, logger="kg.validate"):
+        report = fast(data)
+    assert any("no direct check for the SPARQL constraint <https://w3id.org/kg/shapes#AuthorList-wellFormed>"
+               in r.message for r in caplog.records)
+    assert report == validate_graph(data, "pyshacl")
+    assert any(r.constraint == str(constraint) for r in report.results)
