@@ -258,3 +258,16 @@ def test_the_extra_shapes_fire(extra_shapes):
     assert fired == {(f"https://example.org/extra#{s}", f"{c}ConstraintComponent") for s, c in (
         ("zero-or-one", "MinCount"), ("one-or-more", "MinCount"), ("inverse-sequence", "MaxCount"),
         ("WorkAgents", "Class"))} | {("blank", "DatatypeConstraintComponent")}
+
+
+def test_the_shipped_shapes_compile_whole_with_a_direct_check_for_every_sparql_constraint():
+    """The fast engine runs the shipped shapes itself: nothing unsupported, in any
+    batch kind of the streaming export or whole, and no SPARQL query left to pyshacl."""
+    from kg.stream import SHAPE_GROUPS
+    from kg.validate import _selection
+
+    for selection in [None, *(_selection(group) for group in SHAPE_GROUPS)]:
+        program = Program(shapes(), selection)
+        assert program.unsupported is None, program.unsupported
+        assert all(direct is not None for c in program.compiled.values() for _, direct in c.sparql)
+    assert sum(len(s.sparql) for s in shapes().shapes.values()) == len(sparql.CHECKS) == 4
