@@ -4,8 +4,8 @@ The batches are those the streaming export validates (kg.stream: the triples and
 node shapes of each batch), recorded during an export of a generated corpus in small
 batches. Hypothesis mutates one in the ways an export goes wrong, or a hand edits it
 (delete, duplicate, retype, re-datatype, swap list cells, renumber positions, break
-literals, blank a node, repoint an edge), then both engines validate it and the result
-sets must be equal on every field.
+literals, blank a node, repoint an edge, declare a subclass, give rdf:nil links), then
+both engines validate it and the result sets must be equal on every field.
 
 The budget is small in CI (``KG_DIFFERENTIAL_EXAMPLES``, default 25); a larger run:
 ``KG_DIFFERENTIAL_EXAMPLES=2000 pytest -s tests/test_differential.py`` prints how many
@@ -47,7 +47,9 @@ LEXICALS = ["", "0", "1", "01", "+2", "-1", " 3", "1.0", "7", "2024-13-45", "202
             "{?problem}", "{$this} \\1"]
 MUTATIONS = [
     "delete", "duplicate", "retype", "datatype", "swap-first", "relink-rest", "position", "lexical", "blank", "repoint",
+    "subclass", "nil",
 ]
+SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +127,10 @@ def mutate(data: st.DataObject, triples: list) -> list:
     elif kind == "repoint" and edges:
         s, p, o = pick(edges, "edge")
         triples[triples.index((s, p, o))] = (s, p, pick([t[0] for t in triples], "target"))
+    elif kind == "subclass":  # the data says one class is a subclass of another
+        triples.append((pick(CLASSES, "subclass"), SUBCLASS_OF, pick(CLASSES, "superclass")))
+    elif kind == "nil" and triples:  # rdf:nil given a first or a rest of its own
+        triples.append((NIL, pick([FIRST, REST], "link"), pick([t[0] for t in triples], "to")))
     return triples
 
 

@@ -17,12 +17,11 @@ from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from kg.mapping.terms import Term
+from kg.validate.index import EMPTY, RDF_TYPE
 from kg.validate.literals import at_least, has_datatype
 from kg.validate.report import ShapeResult
 from kg.validate.shapes import SH, Shape, Value
 from kg.validate.terms import literal_parts
-
-from kg.validate.index import EMPTY, RDF_TYPE
 
 if TYPE_CHECKING:
     from kg.validate.index import Index
