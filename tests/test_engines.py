@@ -271,3 +271,16 @@ def test_the_shipped_shapes_compile_whole_with_a_direct_check_for_every_sparql_c
         assert program.unsupported is None, program.unsupported
         assert all(direct is not None for c in program.compiled.values() for _, direct in c.sparql)
     assert sum(len(s.sparql) for s in shapes().shapes.values()) == len(sparql.CHECKS) == 4
+
+
+def test_a_blank_value_that_heads_a_cyclic_list_is_reported_by_both():
+    """pyshacl copies a blank value node into its report as an rdf:List, and failed on a
+    cyclic one (kg.validate.reference keeps the node alone): a creator that is the head
+    of a cyclic author list."""
+    data = mutant("""DELETE { ?last rdf:rest rdf:nil . <W> dcterms:creator <SEB> . }
+                     INSERT { ?last rdf:rest ?head . <W> dcterms:creator ?head . }
+                     WHERE { <W> bibo:authorList ?head . ?head rdf:rest/rdf:rest ?last . }""")
+    report = validate_graph(data, "pyshacl")
+    head = next(r.value for r in report.results if r.shape == f"{KGSH}Work-author" and r.value.startswith("_:"))
+    assert head.startswith("_:")
+    assert fast(data) == report

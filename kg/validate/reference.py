@@ -9,7 +9,8 @@ into :class:`~kg.validate.report.ShapeResult` models with every field, sh:detail
 results nested.
 
 pyshacl parses and checks each SPARQL constraint once, not once per focus node (the
-bulk of its time on these shapes: benchmarks/README.md has the profile).
+bulk of its time on these shapes: benchmarks/README.md has the profile), and its report
+survives a blank value node that heads a cyclic list (:func:`_copy_cyclic_lists`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg.data import data_file
@@ -80,6 +81,29 @@ def _check_sparql_once() -> None:
     helper.SPARQLQueryHelperCls = CheckedOnceQueryHelper  # type: ignore[attr-defined]
 
 
+@cache
+def _copy_cyclic_lists() -> None:
+    """Let pyshacl's report keep a blank value node that heads a cyclic rdf:List.
+
+    pyshacl copies a blank value node into its report graph, and a node with an
+    rdf:first as a whole rdf:List, which fails on a cycle ("List contains a recursive
+    rdf:rest reference"): the whole validation fails. The node itself is copied with its
+    own label (``keepid=True``), which is all a :class:`ShapeResult` reads; where the
+    list cannot be copied, the node alone is kept. What pyshacl evaluates, and so every
+    result, is unchanged."""
+    from pyshacl import validator
+
+    copy = validator.clone_blank_node
+
+    def copy_or_keep(graph, bnode, target_graph, keepid=False, recursion=0):  # noqa: ANN001, ANN202
+        try:
+            return copy(graph, bnode, target_graph, keepid=keepid, recursion=recursion)
+        except ValueError:
+            return BNode(str(bnode)) if keepid else BNode()
+
+    validator.clone_blank_node = copy_or_keep
+
+
 def as_graph(triples: Iterable[Sequence[Term]]) -> Graph:
     """An rdflib graph of triples (or quads: the graph name is dropped) of N-Triples
     terms, each term built as written (no parse, no literal normalisation)."""
@@ -99,6 +123,7 @@ def run(graph: Graph, use_shapes: list[str] | None = None,
     import pyshacl
 
     _check_sparql_once()
+    _copy_cyclic_lists()
     if not isinstance(graph, _PreparedQueryGraph):
         graph = _PreparedQueryGraph(store=graph.store, identifier=graph.identifier)
     conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none", advanced=True,
