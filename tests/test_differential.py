@@ -7,9 +7,10 @@ batches. Hypothesis mutates one in the ways an export goes wrong, or a hand edit
 literals, blank a node, repoint an edge, declare a subclass, give rdf:nil links), then
 both engines validate it and the result sets must be equal on every field.
 
-The budget is small in CI (``KG_DIFFERENTIAL_EXAMPLES``, default 25); a larger run:
-``KG_DIFFERENTIAL_EXAMPLES=2000 pytest -s tests/test_differential.py`` prints how many
-graphs and results were compared.
+The budget is small in CI (``KG_DIFFERENTIAL_EXAMPLES``, default 25, on batches of at
+most ``KG_DIFFERENTIAL_MAX_TRIPLES`` triples of a 120-work corpus, ``KG_DIFFERENTIAL_WORKS``
+and ``_SEED``); a larger run, ``KG_DIFFERENTIAL_EXAMPLES=2000 pytest -s
+tests/test_differential.py``, prints how many graphs and results were compared.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from kg.validate.terms import literal, literal_parts
 EXAMPLES = int(os.environ.get("KG_DIFFERENTIAL_EXAMPLES", "25"))
 MAX_TRIPLES = int(os.environ.get("KG_DIFFERENTIAL_MAX_TRIPLES", "500"))
 """Batches larger than this are left out (pyshacl's time grows with the author lists)."""
+WORKS, SEED = int(os.environ.get("KG_DIFFERENTIAL_WORKS", "120")), int(os.environ.get("KG_DIFFERENTIAL_SEED", "3"))
+"""The generated corpus whose export is mutated (benchmarks/generate_corpus.py)."""
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -58,7 +61,7 @@ def batches(tmp_path_factory) -> list[tuple[list, tuple[str, ...]]]:
     from benchmarks.generate_corpus import generate_corpus
 
     folder = tmp_path_factory.mktemp("differential")
-    generate_corpus(120, 3, folder / "corpus")
+    generate_corpus(WORKS, SEED, folder / "corpus")
     recorded: list = []
 
     def record(triples, shapes, engine="fast"):  # noqa: ANN001, ANN202
