@@ -496,7 +496,8 @@ def _works(buckets: Sequence[int]) -> _Worked:
 
 def _check_works(quads: Sequence[Quad], out: _Worked) -> None:
     """The works' shapes on some works, with the header of every profile listing them
-    (pyshacl's time per work grows with the size of the graph: small batches are faster)."""
+    (a whole batch's works with the fast engine; with pyshacl, whose time per work grows
+    with the size of the graph, :data:`VALIDATE_WORKS` at a time)."""
     run = _run()
     if run.validate:
         listing = sorted({q[0] for q in quads if q[1] == schema.hasPart})
