@@ -35,6 +35,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -238,6 +239,7 @@ def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
 
 # ---------------------------------------------------------------- validation of a batch
 
+_TRIPLE, _SUBJECT, _OBJECT = itemgetter(0, 1, 2), itemgetter(0), itemgetter(2)
 _TYPES_OF_KIND = {
     "person": (schema.Person, foaf.Person),
     "organization": (schema.Organization, foaf.Organization),
@@ -252,11 +254,11 @@ def _context_types(triples: Iterable[Triple], own: set[Term]) -> list[Triple]:
     shapes' sh:class checks look up. Only nodes the export does describe get them."""
     run, base = _run(), _run().iris.base
     found: list[Triple] = []
-    seen: set[Term] = set()
-    for _, predicate, o in triples:
-        if o in own or o in seen or not o.startswith("<") or predicate == rdf.type:
+    objects = set(map(_OBJECT, triples))
+    objects -= own
+    for o in sorted(objects):  # the distinct objects, a few per subject: classified one by one
+        if o[0] != "<":
             continue
-        seen.add(o)
         node = o[1:-1]
         kind = None
         if run.is_person(node):
@@ -289,9 +291,9 @@ def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Tr
     they point to as extra data."""
     if not _run().validate or not quads:
         return []
-    own = {q[0] for q in quads} | {t[0] for t in context}
-    triples = [q[:3] for q in quads] + list(context)
-    triples += _context_types(triples, own)
+    triples = list(map(_TRIPLE, quads))
+    triples += context
+    triples += _context_types(triples, set(map(_SUBJECT, triples)))
     return validate_batch(triples, shapes, _run().engine)
 
 

@@ -28,12 +28,6 @@ class Index:
     def __init__(self, triples: Iterable[Triple], inverse: frozenset[Term] = frozenset(),
                  subjects_of: frozenset[Term] = frozenset(), objects_of: frozenset[Term] = frozenset()):
         out: dict[Term, dict[Term, list[Term]]] = {}
-        back: dict[Term, dict[Term, list[Term]]] = {}
-        typed: dict[Term, dict[Term, None]] = {}
-        subjects: dict[Term, dict[Term, None]] = {p: {} for p in subjects_of}
-        objects: dict[Term, dict[Term, None]] = {p: {} for p in objects_of}
-        special = inverse | subjects_of | objects_of | {RDF_TYPE, SUBCLASS_OF}
-        subclassing = False
         last, po = None, EMPTY
         for s, p, o in triples:
             if s != last:  # a batch states a subject's triples together: look it up once
@@ -44,21 +38,26 @@ class Index:
             values = po.get(p)
             if values is None:
                 po[p] = [o]
-            elif o in values:
-                continue
-            else:
+            elif o not in values:
                 values.append(o)
-            if p in special:
-                if p == RDF_TYPE:
-                    typed.setdefault(o, {})[s] = None
-                elif p == SUBCLASS_OF:
-                    subclassing = True
-                if p in inverse:
-                    back.setdefault(o, {}).setdefault(p, []).append(s)
-                if p in subjects:
-                    subjects[p][s] = None
-                if p in objects:
-                    objects[p][o] = None
+        typed: dict[Term, dict[Term, None]] = {}
+        back: dict[Term, dict[Term, list[Term]]] = {}
+        subjects: dict[Term, dict[Term, None]] = {p: {} for p in subjects_of}
+        objects: dict[Term, dict[Term, None]] = {p: {} for p in objects_of}
+        subclassing = False
+        wanted = tuple(inverse | subjects_of | objects_of)
+        for s, po in out.items():  # one pass over the subjects for what the rest needs
+            for cls in po.get(RDF_TYPE, ()):
+                typed.setdefault(cls, {})[s] = None
+            subclassing = subclassing or SUBCLASS_OF in po
+            for p in wanted:
+                for o in po.get(p, ()):
+                    if p in inverse:
+                        back.setdefault(o, {}).setdefault(p, []).append(s)
+                    if p in subjects:
+                        subjects[p][s] = None
+                    if p in objects:
+                        objects[p][o] = None
         self.out, self.inverse, self.typed = out, back, typed
         self.subjects_of, self.objects_of = subjects, objects
         self.subclassing = subclassing

@@ -33,12 +33,18 @@ _VALUE_TYPES = {
 ._assert_actual_datatype); a datatype not listed passes."""
 
 
-@lru_cache(maxsize=65536)
 def has_datatype(term: Term, datatype: str) -> bool:
     """Whether a value node matches ``sh:datatype`` (SHACL 4.1.2): a literal of that
     datatype that is not ill-typed, decided as pyshacl 0.40 does."""
     if term[0] != '"':
         return False
+    if term[-1] == '"':  # a plain literal (rdflib: no datatype, no language): titles, names
+        return datatype == XSD + "string" or datatype == RDFS_LITERAL
+    return _typed_has_datatype(term, datatype)
+
+
+@lru_cache(maxsize=65536)
+def _typed_has_datatype(term: Term, datatype: str) -> bool:
     lexical, language, own = literal_parts(term)
     if own == datatype:
         return _well_typed(term, lexical, datatype)
