@@ -40,7 +40,6 @@ Engine = Literal["fast", "pyshacl"]
 ENGINES: tuple[Engine, ...] = ("fast", "pyshacl")
 DEFAULT_ENGINE: Engine = "fast"
 SHAPES_NS = "https://w3id.org/kg/shapes#"
-TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 
 shapes_graph = reference.shapes_graph
 as_graph = reference.as_graph

@@ -20,8 +20,8 @@ EMPTY: dict = {}
 
 class Index:
     """Objects by subject and predicate; subjects by class; what targets and inverse
-    paths need. ``needs`` says which predicates are read backwards (``inverse``) and
-    which are targets (``subjects_of``, ``objects_of``)."""
+    paths need: the predicates read backwards (``inverse``: object -> predicate ->
+    subjects) and the target predicates (``subjects_of``, ``objects_of``)."""
 
     __slots__ = ("out", "inverse", "typed", "subjects_of", "objects_of", "subclassing", "memo")
 
@@ -66,11 +66,6 @@ class Index:
 
     def objects(self, subject: Term, predicate: Term) -> list[Term]:
         return self.out.get(subject, EMPTY).get(predicate, ())  # type: ignore[return-value]
-
-    def subjects(self, predicate: Term, obj: Term) -> list[Term]:
-        """Subjects of ``predicate`` with object ``obj`` (``predicate`` must be one the
-        index was told to read backwards)."""
-        return self.inverse.get(obj, EMPTY).get(predicate, ())  # type: ignore[return-value]
 
     def superclasses(self, cls: Term) -> set[Term]:
         """``cls`` and every class it is an rdfs:subClassOf, transitively (SHACL 1.5,

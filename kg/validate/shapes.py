@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 SH = "http://www.w3.org/ns/shacl#"
 TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
-STRUCTURE = frozenset({"path", "property", "message", "severity", "deactivated", "sparql", *TARGETS})
-"""Predicates read into the fields of :class:`Shape` rather than its parameters."""
 ANNOTATIONS = frozenset({"name", "description", "order", "group", "defaultValue"})
 """Non-validating shape properties (SHACL 2.3.2): ignored."""
 LIST_PARAMETERS = frozenset({"in", "or", "and", "xone", "languageIn", "ignoredProperties"})

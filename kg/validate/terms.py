@@ -30,18 +30,6 @@ _ESCAPE = re.compile(r'\\(?:([tbnrf"\'\\])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))'
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
-def is_literal(term: Term) -> bool:
-    return term[0] == '"'
-
-
-def is_blank(term: Term) -> bool:
-    return term[0] == "_"
-
-
-def is_iri(term: Term) -> bool:
-    return term[0] == "<"
-
-
 def _unescape(body: str) -> str:
     """The text of an N-Triples string (ECHAR and UCHAR escapes, N-Triples 1.1 §2.4)."""
     def one(match: re.Match) -> str:
