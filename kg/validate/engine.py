@@ -24,7 +24,7 @@ from kg.mapping.terms import Term, Triple
 from kg.validate.components import SHAPE_EXPECTING, Check, Unsupported, checks_of
 from kg.validate.index import EMPTY, Index
 from kg.validate.paths import PathFunction, backward_predicates, compile_path
-from kg.validate.report import ALLOWED, ShapeResult, messages_text, sorted_results
+from kg.validate.report import ALLOWED, EVERY_FIELD, ShapeResult, messages_text, sorted_results
 from kg.validate.shapes import SH, Shape, ShapesGraph, SparqlConstraint
 from kg.validate.sparql import CHECKS, DirectCheck, fingerprint, substitute
 from kg.validate.terms import display, written
@@ -71,7 +71,7 @@ class Compiled:
     def result(self, focus: Term, component: str, value: Term | None,
                details: Sequence[ShapeResult] = ()) -> ShapeResult:
         return ShapeResult.model_construct(
-            severity=self.severity, focus=display(focus), path=self.path,
+            EVERY_FIELD, severity=self.severity, focus=display(focus), path=self.path,
             value=None if value is None else written(value), message=self.message, shape=self.name,
             constraint=None, component=component, details=sorted_results(set(details)))
 
@@ -300,7 +300,7 @@ class _Run:
             node = focus if value is None else value
             filled = {**bindings, "this": display(focus), "value": display(node)}
             results.append(ShapeResult.model_construct(
-                severity=compiled.severity, focus=display(focus), path=None, value=written(node),
+                EVERY_FIELD, severity=compiled.severity, focus=display(focus), path=None, value=written(node),
                 message=messages_text(substitute(m, filled) for m in (*extra, *own)), shape=compiled.name,
                 constraint=display(constraint.node), component=SPARQL_COMPONENT, details=()))
         return results
