@@ -259,8 +259,13 @@ def load_command(
         _err(f"loaded {len(loaded)} graph(s), {sum(i.triples for i in loaded)} triples into {endpoint}")
 
 
+class _Notices(logging.Handler):
+    """kg.validate's notices (pyshacl validates instead of the fast engine), on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _err(f"warning: {record.getMessage()}")
+
+
 logging.getLogger("kg").addHandler(logging.NullHandler())
-_notices = logging.StreamHandler()  # kg.validate's notices (pyshacl runs instead of the fast engine), on stderr
-_notices.setFormatter(logging.Formatter("warning: %(message)s"))
-logging.getLogger("kg.validate").addHandler(_notices)
+logging.getLogger("kg.validate").addHandler(_Notices(logging.WARNING))
 __all__ = ["app"]

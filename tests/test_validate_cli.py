@@ -87,3 +87,25 @@ def test_export_with_either_engine_writes_the_same_files(tmp_path):
         runs[engine] = (out.read_bytes(), (out.parent / "out.report.json").read_bytes(),
                         result.stderr.replace(str(out.parent), "OUT"))
     assert runs["fast"] == runs["pyshacl"]
+
+
+def test_shapes_the_fast_engine_lacks_are_validated_by_pyshacl_with_a_notice(monkeypatch):
+    """A shapes graph with sh:closed: one warning line, and pyshacl's verdict."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import SH
+
+    import kg.validate.reference as reference
+    from kg.validate.shapes import read_shapes
+
+    shapes = Graph().parse(ROOT / "shapes" / "kg.shacl.ttl")
+    shapes.add((URIRef("https://w3id.org/kg/shapes#SourceFileShape"), SH.closed, Literal(True)))
+    model = read_shapes(shapes)
+    monkeypatch.setattr(reference, "shapes_graph", lambda: shapes)
+    monkeypatch.setattr("kg.validate.shapes", lambda: model)
+    result = runner.invoke(app, ["validate", str(CONFORMING)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "warning: kg.validate: the fast engine does not implement what the shapes use "
+        "(<https://w3id.org/kg/shapes#SourceFileShape> uses sh:closed): pyshacl validates instead")
+    assert "Violation: <https://example.org/kg/source/rohan-anil.txt> http://www.w3.org/1999/02/22-rdf-syntax-ns#type" \
+        in result.stderr
