@@ -30,7 +30,7 @@ from kg.reconcile import build_graph, sorted_rejected, summary_of
 from kg.report import write_report
 from kg.serialize import serialize
 from kg.stream import Progress, export_stream
-from kg.validate import ValidationReport
+from kg.validate import DEFAULT_ENGINE, Engine, ValidationReport
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ class ExportOptions(BaseModel):
     base: str = DEFAULT_BASE
     format: str = "turtle"
     validate_shapes: bool = True
+    engine: Engine = DEFAULT_ENGINE
+    """The SHACL engine: ``fast`` (kg's own) or ``pyshacl`` (the reference); same results."""
     curation: Path | None = None
     """A curation file (README, "Curation file") whose decisions override the identity rules."""
     jobs: int = 1
@@ -133,7 +135,7 @@ def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
     result = export_stream(files, options.base, options.format, output, validate=options.validate_shapes,
                            curation=curation, jobs=options.jobs, progress=progress, dataset=publication.dataset,
                            describe=lambda summary, quads: description_quads(summary, quads, publication),
-                           max_errors=options.max_errors)
+                           max_errors=options.max_errors, engine=options.engine)
     report = None
     if options.validate_shapes:
         report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),

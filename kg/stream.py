@@ -42,6 +42,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
@@ -88,7 +89,7 @@ from kg.reconcile import (
     unused_curation,
 )
 from kg.serialize import ChunkWriter
-from kg.validate import ShapeResult, sorted_results, validate_batch
+from kg.validate import DEFAULT_ENGINE, Engine, ShapeResult, prepare, sorted_results, validate_batch
 
 BUCKETS = 256
 """Spill files of records, by work key: a bucket holds ~1/256 of the works."""
@@ -98,7 +99,8 @@ PEOPLE_PER_BATCH = 5000
 """Spellings per people batch (about as many people)."""
 PROFILES_PER_BATCH = 500
 VALIDATE_WORKS = 50
-"""Works per pyshacl run within a batch: its time per work grows with the graph's size."""
+"""Works per pyshacl run within a batch (the ``pyshacl`` engine: its time per work grows
+with the graph's size; the ``fast`` engine validates a batch's works at once)."""
 
 GC_THRESHOLDS = (20_000, 20, 20)
 """Garbage collector thresholds during an export (Python's defaults: 700, 10, 10)."""
@@ -154,6 +156,8 @@ class _Run:
     fmt: str
     validate: bool
     spill: _Spill
+    engine: Engine = DEFAULT_ENGINE
+    """The SHACL engine (kg.validate): workers inherit it with the rest of the run."""
     profiles: dict[str, ProfileSummary] = field(default_factory=dict)
     scoped_owners: dict[str, str] = field(default_factory=dict)
     """First-name owners (persons scoped to their profile): IRI -> name."""
@@ -255,6 +259,7 @@ def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
 
 # ---------------------------------------------------------------- validation of a batch
 
+_TRIPLE, _SUBJECT, _OBJECT = itemgetter(0, 1, 2), itemgetter(0), itemgetter(2)
 _TYPES_OF_KIND = {
     "person": (schema.Person, foaf.Person),
     "organization": (schema.Organization, foaf.Organization),
@@ -269,11 +274,11 @@ def _context_types(triples: Iterable[Triple], own: set[Term]) -> list[Triple]:
     shapes' sh:class checks look up. Only nodes the export does describe get them."""
     run, base = _run(), _run().iris.base
     found: list[Triple] = []
-    seen: set[Term] = set()
-    for _, predicate, o in triples:
-        if o in own or o in seen or not o.startswith("<") or predicate == rdf.type:
+    objects = set(map(_OBJECT, triples))
+    objects -= own
+    for o in sorted(objects):  # the distinct objects, a few per subject: classified one by one
+        if o[0] != "<":
             continue
-        seen.add(o)
         node = o[1:-1]
         kind = None
         if run.is_person(node):
@@ -298,6 +303,7 @@ OTHER_SHAPES = ("OrganizationShape", "ConceptShape")
 PROFILE_SHAPES = ("ProfileShape", "InferredOwnerShape")
 """The node shapes each kind of batch runs: those whose targets the batch describes
 whole. Every targeted shape is in one of them (a test checks it)."""
+SHAPE_GROUPS = (FILE_SHAPES, WORK_SHAPES, PEOPLE_SHAPES, OTHER_SHAPES, PROFILE_SHAPES)
 
 
 def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Triple] = ()) -> list[ShapeResult]:
@@ -305,10 +311,10 @@ def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Tr
     they point to as extra data."""
     if not _run().validate or not quads:
         return []
-    own = {q[0] for q in quads} | {t[0] for t in context}
-    triples = [q[:3] for q in quads] + list(context)
-    triples += _context_types(triples, own)
-    return validate_batch(triples, shapes)
+    triples = list(map(_TRIPLE, quads))
+    triples += context
+    triples += _context_types(triples, set(map(_SUBJECT, triples)))
+    return validate_batch(triples, shapes, _run().engine)
 
 
 # ---------------------------------------------------------------- 1. scan
@@ -325,9 +331,12 @@ class _Batch:
     clock: Counter = field(default_factory=Counter)
 
     def check(self, quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Triple] = ()) -> None:
-        """Add the results of ``shapes`` on ``quads`` (see :func:`_validate`)."""
+        """Add the results of ``shapes`` on ``quads`` (see :func:`_validate`); the clock
+        gets its seconds, and its CPU seconds as ``validate (cpu)``."""
+        cpu = time.process_time()
         with _timed(self.clock, "validate"):
             self.results += _validate(quads, shapes, context)
+        self.clock["validate (cpu)"] += time.process_time() - cpu
 
     def emit(self, quads: Sequence[Quad]) -> None:
         """Make ``quads`` the batch's output (its text in a file of its own)."""
@@ -522,7 +531,7 @@ def _works(buckets: Sequence[int]) -> _Worked:
             listings[f"h{run.profile_batch[source]}"].append((source, work_iri))
             _note_owner_evidence(profile, work, records, out)
         out.works += 1
-        if count % VALIDATE_WORKS == 0 or count == len(groups):
+        if (run.engine == "pyshacl" and count % VALIDATE_WORKS == 0) or count == len(groups):
             _check_works(quads[checked_from:] + listing[listed_from:], out)
             checked_from, listed_from = len(quads), len(listing)
     out.listings = {name: _pickled(rows) for name, rows in listings.items()}
@@ -532,7 +541,8 @@ def _works(buckets: Sequence[int]) -> _Worked:
 
 def _check_works(quads: Sequence[Quad], out: _Worked) -> None:
     """The works' shapes on some works, with the header of every profile listing them
-    (pyshacl's time per work grows with the size of the graph: small batches are faster)."""
+    (a whole batch's works with the fast engine; with pyshacl, whose time per work grows
+    with the size of the graph, :data:`VALIDATE_WORKS` at a time)."""
     run = _run()
     if run.validate:
         listing = sorted({q[0] for q in quads if q[1] == schema.hasPart})
@@ -672,7 +682,8 @@ class StreamResult:
     quads: int
     results: list[ShapeResult]
     stage_seconds: dict[str, float] = field(default_factory=dict)
-    """Seconds spent per stage (parse, reconcile, map, validate, write), summed over processes."""
+    """Seconds spent per stage (parse, reconcile, map, validate, write), summed over
+    processes; ``validate (cpu)`` is the CPU seconds of validation."""
     phase_seconds: dict[str, float] = field(default_factory=dict)
     """Wall seconds per phase (scan, resolve, works, people, tail)."""
     description: list[Quad] = field(default_factory=list)
@@ -686,7 +697,8 @@ def _batches(items: Sequence, size: int) -> list[Sequence]:
 def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output: IO[str], *,
                   validate: bool = True, curation: Curation | None = None, jobs: int = 1,
                   progress: Progress | None = None, dataset: str = DEFAULT_DATASET,
-                  describe: Describe | None = None, max_errors: int = 0) -> StreamResult:
+                  describe: Describe | None = None, max_errors: int = 0,
+                  engine: Engine = DEFAULT_ENGINE) -> StreamResult:
     """Stream ``files`` (as found by kg.pipeline.find_profiles) to ``output`` in ``fmt``,
     as dataset ``dataset`` (its graphs' names), ending with the quads ``describe`` gives.
     Up to ``max_errors`` records that cannot be read are skipped and reported; past that,
@@ -697,7 +709,9 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
     iris = Iris(base, dataset)
     with tempfile.TemporaryDirectory(prefix="kg-spill-") as folder:
         spill = _Spill(Path(folder))
-        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill)
+        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill, engine=engine)
+        if validate:
+            prepare(SHAPE_GROUPS, engine)
         try:
             with _fewer_collections():
                 return _export(files, output, jobs, progress, describe, max_errors)
