@@ -3,7 +3,7 @@ journal and the stream's spill folder, removed on every exit path, and those of 
 that were killed (SIGKILL, a crash, a power cut) removed by the next run.
 
 How a run tells a dead run's files from a live one's: each working file or folder is
-named by kg (``.NAME.kg-XXXXXXXX.tmp``, ``kg-spill-XXXXXXXX``) and **locked**
+named by kg (``.NAME.kg-XXXXXXXX.tmp``, ``kg-spill-locked-XXXXXXXX``) and **locked**
 (``flock``, exclusive) by the run that made it for as long as the run lives, its
 forked workers included (they share the lock). The kernel drops the lock when the last
 process holding it ends, however it ends. A later run removes such an entry only if it
@@ -36,8 +36,10 @@ from contextlib import contextmanager
 from pathlib import Path
 log = logging.getLogger(__name__)
 
-SPILL_PREFIX = "kg-spill-"
-"""The stream's working folders, in the temporary folder (``TMPDIR``)."""
+SPILL_PREFIX = "kg-spill-locked-"
+"""The stream's working folders, in the temporary folder (``TMPDIR``). Older kg versions
+made ``kg-spill-XXXXXXXX`` folders without a lock: those are never swept, since a live
+run of such a version could not be told from a dead one."""
 MARK = ".kg-"
 """What every staged name holds: ``.NAME.kg-XXXXXXXX.tmp`` beside its target."""
 TOKEN_CHARS = 8
@@ -97,7 +99,7 @@ def create_locked_file(target: Path, kind: str) -> tuple[Path, int]:
 
 @contextmanager
 def spill_folder() -> Iterator[Path]:
-    """A new folder ``kg-spill-XXXXXXXX`` in the temporary folder, locked while the
+    """A new folder ``kg-spill-locked-XXXXXXXX`` in the temporary folder, locked while the
     block runs and removed after it, however it ends; stale ones are swept first."""
     sweep_spill_folders()
     while True:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 import unicodedata
+from pathlib import PurePath
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from kg.cleanup import SPILL_PREFIX
 
 
 class Diagnostic(BaseModel):
@@ -127,12 +129,12 @@ def environment_error(exc: OSError, path: str | os.PathLike[str] | None = None, 
     where = path if path is not None else exc.filename if exc.filename is not None else "kg"
     reason = exc.strerror or str(exc)
     hint = _ENVIRONMENT_HINTS.get(exc.errno or 0)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) and _is_temporary(where):
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) and _is_working_file(where):
         hint = TEMPORARY_HINT
     message = f"{doing}: {reason}" if doing else reason
     return InputError.at(os.fsdecode(where), None, message[:1].lower() + message[1:], hint, kind="environment")
 
 
-def _is_temporary(path: str | os.PathLike[str]) -> bool:
-    folder = os.path.realpath(tempfile.gettempdir())
-    return os.path.realpath(path).startswith(folder.rstrip(os.sep) + os.sep)
+def _is_working_file(path: str | os.PathLike[str]) -> bool:
+    """Whether a path is in one of the stream's spill folders (kg.cleanup)."""
+    return any(part.startswith(SPILL_PREFIX) for part in PurePath(os.fsdecode(path)).parts)

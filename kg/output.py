@@ -267,26 +267,30 @@ class StagedSet:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise environment_error(exc, folder, "cannot make the folder") from None
-        self.made += missing
+        self.made += reversed(missing)  # outermost first: removed in the reverse order
 
     def complete(self, write_report: Callable[[IO[str], dict], None], description: str | None,
                  stdout: IO[bytes] | None = None) -> None:
         """Write the description and the report (``write_report(out, files)``, ``files``
         naming the export's and the description's size and digest), flush all to disk,
         copy the export to ``stdout`` if it goes there, and commit."""
+        stage = self.stages["export"]
         try:
-            files = {"export": self.stages["export"].digest(_name(self.outputs.export))}
+            files = {"export": stage.digest(_name(self.outputs.export))}
             if "description" in self.stages and description is not None:
-                self.stages["description"].text.write(description)
-                files["description"] = self.stages["description"].digest(_name(self.outputs.description))
+                stage = self.stages["description"]
+                stage.text.write(description)
+                files["description"] = stage.digest(_name(self.outputs.description))
             if "report" in self.stages:
-                write_report(self.stages["report"].text, files)
+                stage = self.stages["report"]
+                write_report(stage.text, files)
             for stage in self.stages.values():
                 stage.sync()
                 if stage.target is not None:
                     os.fchmod(stage.handle.fileno(), _mode_for(stage.target))
         except OSError as exc:
-            raise environment_error(exc, doing="cannot write the output") from None
+            where = exc.filename or stage.target or "-"
+            raise environment_error(exc, where, f"cannot write the {ROLES[stage.role]} file") from None
         if stdout is not None and self.outputs.export is None:
             self.stages["export"].handle.seek(0)
             while chunk := self.stages["export"].handle.read(COPY_BUFFER):
@@ -308,11 +312,14 @@ class StagedSet:
                     _sync_folder(folder)
             except OSError as exc:
                 journal.mark_rollback()
-                for move in reversed(done):
-                    move.undo()
-                journal.remove()
-                raise environment_error(exc, done[-1].target, "cannot replace this file; every output is "
-                                        "left as it was") from None
+                undone = all([move.undo() for move in reversed(done)])
+                if undone:
+                    journal.remove()
+                else:  # the next run puts the old files back (the journal says so)
+                    journal.release()
+                raise environment_error(exc, done[-1].target, "cannot replace this file; every output is left "
+                                        "as it was" if undone else "cannot replace this file, nor put every old "
+                                        "file back; the next export into this folder will") from None
             self.committed = True
             for move in moves:
                 move.backup.unlink(missing_ok=True)
@@ -359,15 +366,21 @@ class _Move:
                 os.replace(self.target, self.backup)
         os.replace(self.staged, self.target)
 
-    def undo(self) -> None:
-        """Put the old file back (or remove the new one where there was none)."""
+    def undo(self) -> bool:
+        """Put the old file back (or remove the new one where there was none): whether
+        that could be done."""
         try:
             if os.path.lexists(self.backup):
-                os.replace(self.backup, self.target)
+                if os.path.lexists(self.target) and os.path.samefile(self.backup, self.target):
+                    self.backup.unlink()  # rename(2) of a hard link over its twin does nothing
+                else:
+                    os.replace(self.backup, self.target)
             elif not self.had_old and not os.path.lexists(self.staged):
                 self.target.unlink(missing_ok=True)
         except OSError as exc:
             log.warning("could not restore %s: %s", self.target, exc)
+            return False
+        return True
 
     def forward(self) -> None:
         """Complete the rename (a journal's recovery)."""
@@ -421,6 +434,11 @@ class _Journal:
     def remove(self) -> None:
         for path, handle in self.files:
             path.unlink(missing_ok=True)
+            handle.close()
+
+    def release(self) -> None:
+        """Leave the journal for the next run (its lock goes with this process's handle)."""
+        for _, handle in self.files:
             handle.close()
 
 

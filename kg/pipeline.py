@@ -17,7 +17,7 @@ from typing import IO
 from pydantic import BaseModel, ConfigDict
 
 from kg.curation import read_curation
-from kg.errors import InputError, NonConformingError
+from kg.errors import InputError, NonConformingError, environment_error
 from kg.identity import Iris
 from kg.inputs import Inputs, find_inputs
 from kg.mapping import graph_to_quads
@@ -127,9 +127,14 @@ def export_files(paths: Sequence[Path], options: ExportOptions, outputs: OutputP
     inputs = find_inputs(paths)
     read = [*read, *((("--curation", options.curation),) if options.curation else ())]
     check_outputs(outputs, inputs, read, stdout.fileno() if stdout is not None and _has_fd(stdout) else None)
-    with StagedSet(outputs) as staged:
-        result = _export(inputs, options, staged.export, progress)
-        staged.complete(result.write_report, result.description if outputs.description else None, stdout)
+    try:
+        with StagedSet(outputs) as staged:
+            result = _export(inputs, options, staged.export, progress)
+            staged.complete(result.write_report, result.description if outputs.description else None, stdout)
+    except BrokenPipeError:  # the reader of stdout went away: the caller decides
+        raise
+    except OSError as exc:  # a full disk, permissions: the user's to fix
+        raise environment_error(exc) from None
     return result
 
 
