@@ -12,7 +12,6 @@ import resource
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -74,10 +73,12 @@ def trio(export: Path) -> tuple[Path, Path, Path]:
     return export, stem.with_name(f"{stem.name}.report.json"), stem.with_name(f"{stem.name}.void.ttl")
 
 
-def is_complete_set(export: Path) -> bool:
-    """Whether the report beside ``export`` names that export and the description beside
-    it, by size and SHA-256 (README, "Reliability": how a reader tells a complete set)."""
-    export, report, description = trio(export)
+def is_complete_set(export: Path, report: Path | None = None, description: Path | None = None) -> bool:
+    """Whether the report (default: beside ``export``) names that export and the
+    description by size and SHA-256 (README, "Reliability": how a reader tells a
+    complete set)."""
+    export, default_report, default_description = trio(export)
+    report, description = report or default_report, description or default_description
     files = json.loads(report.read_text(encoding="utf-8"))["files"]
     return all(files[role]["bytes"] == path.stat().st_size and files[role]["sha256"] == sha256(path)
                for role, path in (("export", export), ("description", description)))
@@ -111,6 +112,3 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not p.is_symlink()}
 
-
-def every(predicate: Callable[[Path], bool], paths: list[Path]) -> bool:
-    return all(predicate(p) for p in paths)

@@ -178,3 +178,27 @@ def test_another_users_working_files_are_never_removed(tmp_path):
     os.close(fd)  # unlocked: its run is gone
     os.chown(path, 65534, 65534)
     assert sweep_staged(tmp_path) == [] and path.exists()
+
+
+def _holding_ctrl_c(pid: int, seconds: float = 60) -> bool:
+    """Wait until process ``pid`` blocks SIGINT (kg.__main__ during kg's imports)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return False
+        blocked = int(next(line for line in status.splitlines() if line.startswith("SigBlk:")).split()[1], 16)
+        if blocked & (1 << (signal.SIGINT - 1)):
+            return True
+        time.sleep(0.001)
+    return False
+
+
+def test_ctrl_c_while_kg_is_still_importing_is_one_line_and_exit_130(tmp_path):
+    process = subprocess.Popen([*KG, "export", str(tmp_path), "-o", str(tmp_path / "x.nq")],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    assert _holding_ctrl_c(process.pid), "kg.__main__ did not hold Ctrl-C during its imports"
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err.decode()) == (130, "error: interrupted\n")
