@@ -17,10 +17,11 @@ description; then the report, which names the size and SHA-256 digest of the oth
 **Committed** all together: the working files are flushed to disk; a journal naming
 every rename is written beside each target (``.NAME.kg-XXXXXXXX.commit``); each old
 file is kept aside (a hard link, ``.kg-XXXXXXXX.old``) and the working file renamed over
-it (an atomic ``rename(2)``); last the old files and the journals are removed. A failed
-rename puts every old file back. A run killed part-way leaves its journal, and the next
-export writing to that folder completes it (every working file was whole before the
-journal was written), so the set is all new; until then the digests show the mix.
+it (an atomic ``rename(2)``); last the old files and the journals are removed
+(kg.commit). A failed rename puts every old file back. A run killed part-way leaves its
+journal, and the next export writing to that folder completes it (every working file
+was whole before the journal was written), so the set is all new; until then the
+digests show the mix.
 Ctrl-C and SIGTERM wait for the renames (kg.cleanup.signals_held).
 
 An output path that is a symbolic link is written through (the file it points to is
@@ -32,22 +33,19 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from pydantic import BaseModel, ConfigDict
 
-from kg.cleanup import claimed, create_locked_file, is_staged_name, signals_held, staged_name, sweep_staged
+from kg.cleanup import create_locked_file, signals_held, staged_name, sweep_staged
+from kg.commit import Journal, Move, recover_commits, sync_folder
 from kg.errors import Diagnostic, InputError, environment_error, shown_path
 from kg.inputs import Inputs, is_profile_name
-
-log = logging.getLogger(__name__)
 
 ROLES = {"export": "-o", "report": "--report", "description": "--void"}
 """Each output and the option that names it."""
@@ -299,17 +297,17 @@ class StagedSet:
         self._commit()
 
     def _commit(self) -> None:
-        moves = [_Move(s.path, s.target, staged_name(s.target, "old"), os.path.lexists(s.target))
+        moves = [Move(s.path, s.target, staged_name(s.target, "old"), os.path.lexists(s.target))
                  for s in self.stages.values() if s.path is not None and s.target is not None]
         with signals_held():
-            journal = _Journal.write(moves)
-            done: list[_Move] = []
+            journal = Journal.write(moves)
+            done: list[Move] = []
             try:
                 for move in moves:
                     done.append(move)
                     move.apply()
                 for folder in {m.target.parent for m in moves}:
-                    _sync_folder(folder)
+                    sync_folder(folder)
             except OSError as exc:
                 journal.mark_rollback()
                 undone = all([move.undo() for move in reversed(done)])
@@ -346,154 +344,4 @@ class StagedSet:
                     break
 
 
-# ---------------------------------------------------------------- the commit
-
-
-@dataclass
-class _Move:
-    """One rename of a commit: ``staged`` over ``target``, the old file kept as ``backup``."""
-
-    staged: Path
-    target: Path
-    backup: Path
-    had_old: bool
-
-    def apply(self) -> None:
-        if self.had_old:
-            try:
-                os.link(self.target, self.backup)
-            except OSError:  # no hard links here: move it aside instead
-                os.replace(self.target, self.backup)
-        os.replace(self.staged, self.target)
-
-    def undo(self) -> bool:
-        """Put the old file back (or remove the new one where there was none): whether
-        that could be done."""
-        try:
-            if os.path.lexists(self.backup):
-                if os.path.lexists(self.target) and os.path.samefile(self.backup, self.target):
-                    self.backup.unlink()  # rename(2) of a hard link over its twin does nothing
-                else:
-                    os.replace(self.backup, self.target)
-            elif not self.had_old and not os.path.lexists(self.staged):
-                self.target.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("could not restore %s: %s", self.target, exc)
-            return False
-        return True
-
-    def forward(self) -> None:
-        """Complete the rename (a journal's recovery)."""
-        if os.path.lexists(self.staged):
-            os.replace(self.staged, self.target)
-        self.backup.unlink(missing_ok=True)
-
-    def data(self) -> list:
-        return [str(self.staged), str(self.target), str(self.backup), self.had_old]
-
-
-class _Journal:
-    """The renames of one commit, written beside each target before the first of them
-    (so a run killed part-way can be completed); locked while the commit runs."""
-
-    def __init__(self, moves: Sequence[_Move], files: list[tuple[Path, IO[bytes]]]):
-        self.moves, self.files = moves, files
-
-    @classmethod
-    def write(cls, moves: Sequence[_Move]) -> _Journal:
-        files: list[tuple[Path, IO[bytes]]] = []
-        journal = cls(moves, files)
-        try:
-            for folder in dict.fromkeys(m.target.parent for m in moves):
-                first = next(m.target for m in moves if m.target.parent == folder)
-                path, fd = create_locked_file(first, "commit")
-                files.append((path, os.fdopen(fd, "r+b")))
-            journal._save("forward")
-        except OSError as exc:
-            journal.remove()
-            raise environment_error(exc, moves[0].target.parent, "cannot write the commit journal") from None
-        return journal
-
-    def _save(self, mode: str) -> None:
-        data = json.dumps({"kg-commit": mode, "moves": [m.data() for m in self.moves],
-                           "journals": [os.fsdecode(p) for p, _ in self.files]}).encode("utf-8", "surrogateescape")
-        for path, handle in self.files:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            _sync_folder(path.parent)
-
-    def mark_rollback(self) -> None:
-        try:
-            self._save("back")
-        except OSError as exc:
-            log.warning("could not mark the commit journal for roll-back: %s", exc)
-
-    def remove(self) -> None:
-        for path, handle in self.files:
-            path.unlink(missing_ok=True)
-            handle.close()
-
-    def release(self) -> None:
-        """Leave the journal for the next run (its lock goes with this process's handle)."""
-        for _, handle in self.files:
-            handle.close()
-
-
-def recover_commits(folder: Path) -> None:
-    """Complete the commits that dead runs left part-way in ``folder`` (their journals):
-    forward (every staged file was whole), or back where the run was undoing a failed one."""
-    try:
-        names = sorted(e.name for e in os.scandir(folder) if is_staged_name(e.name, ("commit",)))
-    except OSError:
-        return
-    for name in names:
-        with claimed(folder / name) as stale:
-            if stale:
-                _replay(folder / name)
-
-
-def _replay(path: Path) -> None:
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8", "surrogateescape"))
-        moves = [_Move(Path(s), Path(t), Path(b), bool(h)) for s, t, b, h in data["moves"]]
-        journals = [Path(p) for p in data["journals"]]
-    except (OSError, ValueError, KeyError, TypeError):  # cut short: written before any rename
-        path.unlink(missing_ok=True)
-        return
-    for move in moves:
-        if data["kg-commit"] == "back":
-            move.undo()
-            move.staged.unlink(missing_ok=True)
-        else:
-            move.forward()
-    for journal in journals:
-        if is_staged_name(journal.name, ("commit",)):
-            journal.unlink(missing_ok=True)
-    log.info("completed the commit %s left by a run that ended part-way", path)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a folder's renames durable (fsync of the folder; not every system allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def staged_files(folder: Path) -> Iterator[Path]:
-    """kg's working files in ``folder`` (staged outputs, journals, kept old files)."""
-    for entry in os.scandir(folder):
-        if is_staged_name(entry.name, ("tmp", "commit", "old")):
-            yield Path(entry.path)
-
-
-__all__ = ["OutputPaths", "StagedSet", "check_outputs", "recover_commits", "staged_files"]
+__all__ = ["OutputPaths", "StagedSet", "check_outputs"]

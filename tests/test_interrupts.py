@@ -32,10 +32,28 @@ CTRL_C_SECONDS = 2.0
 """How long Ctrl-C may take (measured: 0.05-0.5 s on a busy 2-core machine)."""
 
 
+STARTED: list[subprocess.Popen] = []
+
+
 def _export(inputs: Path, out: Path, tmpdir: Path) -> subprocess.Popen:
-    return subprocess.Popen([*KG, "export", str(inputs), "-o", str(out), "-j", "2", "--no-validate", "-q"],
-                            env=dict(os.environ, TMPDIR=str(tmpdir)), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen([*KG, "export", str(inputs), "-o", str(out), "-j", "2", "--no-validate", "-q"],
+                               env=dict(os.environ, TMPDIR=str(tmpdir)), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    STARTED.append(process)
+    return process
+
+
+@pytest.fixture(autouse=True)
+def _no_run_outlives_its_test():
+    """A run that hangs (the failure these tests look for) is killed, workers included."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
 
 
 def _trio_bytes(out: Path) -> tuple[bytes | None, ...]:
@@ -101,7 +119,7 @@ def test_ctrl_c_at_any_point_ends_within_2_s_and_leaves_the_old_trio(run):
     for number in range(ROUNDS):
         out, tmpdir = _round(run, f"int{number}")
         process = _export(run.corpus, out, tmpdir)
-        delay = chance.uniform(0, run.seconds - _in_kg(process.pid))
+        delay = chance.uniform(0, 1.5 * run.seconds - _in_kg(process.pid))  # some finish first
         time.sleep(delay)
         os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole process group
         sent = time.monotonic()
@@ -124,7 +142,7 @@ def test_sigkill_at_any_point_leaves_a_whole_trio_and_the_next_run_cleans_up(run
     for number in range(ROUNDS):
         out, tmpdir = _round(run, f"kill{number}")
         process = _export(run.corpus, out, tmpdir)
-        delay = chance.uniform(0, run.seconds)
+        delay = chance.uniform(0, 1.5 * run.seconds)  # some finish first: the commit is covered too
         time.sleep(delay)
         process.kill()  # the main process only: its workers must end with it
         process.wait(30)
@@ -202,3 +220,38 @@ def test_ctrl_c_while_kg_is_still_importing_is_one_line_and_exit_130(tmp_path):
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert (process.returncode, err.decode()) == (130, "error: interrupted\n")
+
+
+BUSY_POOL = """
+import multiprocessing, os, time
+from kg.cleanup import starting_pool, worker_start
+with starting_pool():
+    pool = multiprocessing.get_context("fork").Pool(1, initializer=worker_start)
+result = pool.apply_async(os.getpid)
+print(result.get(), flush=True)
+pool.apply_async(time.sleep, (600,))
+time.sleep(600)
+"""
+
+
+def test_a_busy_worker_ends_with_its_killed_main_process():
+    """A worker in the middle of a long batch (validation) would keep the run's spill
+    folder locked until it finished: on Linux it ends with the main process."""
+    main = subprocess.Popen([sys.executable, "-c", BUSY_POOL], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    STARTED.append(main)
+    worker = int(main.stdout.readline())
+    time.sleep(0.3)  # the worker is in its 600 s task
+    main.kill()
+    main.wait()
+    deadline = time.monotonic() + 2
+    while Path(f"/proc/{worker}").exists() and "Z" not in _state(worker) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not Path(f"/proc/{worker}").exists() or "Z" in _state(worker), "the worker outlived its main process"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
