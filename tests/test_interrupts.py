@@ -255,3 +255,25 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_sigterm_ends_an_export_as_ctrl_c_does(run):
+    """``kill PID`` (the main process only), at any point: one line, exit 143, workers
+    gone, the old trio kept, nothing left."""
+    chance = random.Random(SEED + 2)
+    for number in range(max(1, ROUNDS // 2)):
+        out, tmpdir = _round(run, f"term{number}")
+        process = _export(run.corpus, out, tmpdir)
+        delay = chance.uniform(0, run.seconds - _in_kg(process.pid))
+        time.sleep(delay)
+        process.terminate()
+        sent = time.monotonic()
+        _, err = process.communicate(timeout=30)
+        took = time.monotonic() - sent
+        where = f"seed {SEED}, round {number}, SIGTERM after {delay:.2f} s of {run.seconds:.2f} s"
+        assert _group_ends(process.pid, CTRL_C_SECONDS - took), f"workers still running ({where})"
+        if process.returncode == 0:
+            continue
+        assert (process.returncode, err.decode()) == (143, "error: terminated\n"), where
+        assert took < CTRL_C_SECONDS and _trio_bytes(out) == run.old, where
+        assert working_files(out.parent, tmpdir) == [], where
