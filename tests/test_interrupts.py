@@ -29,7 +29,7 @@ ROUNDS = int(os.environ.get("KG_INTERRUPT_ROUNDS", "3"))
 SEED = int(os.environ.get("KG_INTERRUPT_SEED", str(random.SystemRandom().randrange(1 << 30))))
 WORKS = 3000
 CTRL_C_SECONDS = 2.0
-"""How long Ctrl-C may take (measured: 0.05-0.5 s on a busy 2-core machine)."""
+"""How long Ctrl-C may take (measured: 0.05-0.26 s on a busy 2-core machine)."""
 
 
 STARTED: list[subprocess.Popen] = []
