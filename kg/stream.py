@@ -46,6 +46,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
+from kg.cleanup import spill_folder, starting_pool, stop_pool, worker_start
 from kg.errors import Diagnostic, InputError
 from kg.identity import Iris, People, person_key, text_key
 from kg.namespaces import CATEGORY_NS, DEFAULT_DATASET
@@ -195,10 +196,13 @@ class _Spill:
         self._handles: dict[str, IO[bytes]] = {}
 
     def append(self, name: str, data: bytes) -> None:
-        handle = self._handles.get(name)
-        if handle is None:
-            handle = self._handles[name] = (self.folder / f"{name}.pkl").open("ab")
-        handle.write(data)
+        try:
+            handle = self._handles.get(name)
+            if handle is None:
+                handle = self._handles[name] = (self.folder / f"{name}.pkl").open("ab")
+            handle.write(data)
+        except OSError as exc:  # a full disk: say where (a write's error names no file)
+            raise OSError(exc.errno, exc.strerror, str(self.folder / f"{name}.pkl")) from None
 
     def close(self) -> None:
         for handle in self._handles.values():
@@ -211,8 +215,11 @@ class _Spill:
         if not text:
             return None
         handle, name = tempfile.mkstemp(suffix=".part", dir=self.folder)
-        with open(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        try:
+            with open(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+        except OSError as exc:  # a full disk: say where (a write's error names no file)
+            raise OSError(exc.errno, exc.strerror, name) from None
         return Path(name)
 
     def rows(self, name: str) -> Iterator:
@@ -247,7 +254,9 @@ def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
     if jobs <= 1 or len(batches) <= 1:
         yield from map(function, batches)
         return
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with starting_pool():
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=worker_start)
+    try:
         queued: deque = deque()
         for batch in batches:
             queued.append(pool.apply_async(function, (batch,)))
@@ -255,6 +264,10 @@ def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
                 yield queued.popleft().get()
         while queued:
             yield queued.popleft().get()
+    except BaseException:  # Ctrl-C, an error, or the consumer gone: end the workers now
+        stop_pool(pool)
+        raise
+    pool.terminate()
 
 
 # ---------------------------------------------------------------- validation of a batch
@@ -698,23 +711,25 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
                   validate: bool = True, curation: Curation | None = None, jobs: int = 1,
                   progress: Progress | None = None, dataset: str = DEFAULT_DATASET,
                   describe: Describe | None = None, max_errors: int = 0,
-                  engine: Engine = DEFAULT_ENGINE) -> StreamResult:
-    """Stream ``files`` (as found by kg.pipeline.find_profiles) to ``output`` in ``fmt``,
+                  engine: Engine = DEFAULT_ENGINE, rejected: Sequence[RejectedRecord] = ()) -> StreamResult:
+    """Stream ``files`` (as found by kg.inputs.find_inputs) to ``output`` in ``fmt``,
     as dataset ``dataset`` (its graphs' names), ending with the quads ``describe`` gives.
-    Up to ``max_errors`` records that cannot be read are skipped and reported; past that,
-    raises InputError listing every one (the caller makes the output atomic, so nothing
-    is written)."""
+    Up to ``max_errors`` records that cannot be read (``rejected``: inputs that could not
+    be read at all, already found) are skipped and reported; past that, raises InputError
+    listing every one (the caller makes the output atomic, so nothing is written). The
+    working files go to a spill folder (kg.cleanup.spill_folder), removed however the
+    run ends."""
     global _RUN
     progress = progress or (lambda stage, done, total: None)
     iris = Iris(base, dataset)
-    with tempfile.TemporaryDirectory(prefix="kg-spill-") as folder:
-        spill = _Spill(Path(folder))
+    with spill_folder() as folder:
+        spill = _Spill(folder)
         _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill, engine=engine)
         if validate:
             prepare(SHAPE_GROUPS, engine)
         try:
             with _fewer_collections():
-                return _export(files, output, jobs, progress, describe, max_errors)
+                return _export(files, output, jobs, progress, describe, max_errors, rejected)
         finally:
             spill.close()
             _RUN = None
@@ -747,7 +762,7 @@ def _splits(curation: Curation) -> dict[str, dict[int, str]]:
 
 
 def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progress: Progress,
-            describe: Describe | None, max_errors: int) -> StreamResult:
+            describe: Describe | None, max_errors: int, unreadable: Sequence[RejectedRecord]) -> StreamResult:
     run, totals = _run(), _Totals()
     writer = ChunkWriter(output, run.fmt)
 
@@ -771,7 +786,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     del names
     totals.phase("evidence")
     # 1. scan
-    rejected: list[RejectedRecord] = []
+    rejected: list[RejectedRecord] = list(unreadable)
     choices: list[BylineChoice] = []
     warnings, profiles = [], []
     abstracts: dict[int, int] = {}
