@@ -25,6 +25,7 @@ from rich.console import Console
 
 from kg import __version__
 from kg.errors import InputError, KgError, NonConformingError, environment_error, shown_path
+from kg.formats import export_extensions, export_names, format_of_file
 from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
 from kg.parse import Context, gather_evidence, read_profile
@@ -34,7 +35,6 @@ from kg.publication import export_settings
 from kg.reconcile import report_warnings
 from kg.query import read_query
 from kg.query_process import QueryJob, run_bounded
-from kg.serialize import format_for
 from kg.stream import Progress
 from kg.validate import DEFAULT_ENGINE, ValidationReport, validate_file
 
@@ -97,7 +97,7 @@ def _print_report(report: ValidationReport | None) -> None:
 def export_command(
     paths: Annotated[list[Path], typer.Argument(help="Profile files or folders of *.txt profiles.")],
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")],
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="turtle, json-ld, ntriples, nquads or trig (default: from the output file's extension).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help=f"{export_names()} (default: from the output file's extension).")] = None,
     base: Annotated[Optional[str], typer.Option("--base", help=f"Base IRI of the exported resources: an absolute http(s) IRI ending in / or # (default: {DEFAULT_BASE}).")] = None,
     dataset: Annotated[Optional[str], typer.Option("--dataset", help="The export's name in a store: its graphs are BASE graph/NAME/…, its description BASE dataset/NAME (default: OUTPUT's file name without extension; kg for stdout).")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="The dataset's title (dcterms:title).")] = None,
@@ -122,7 +122,7 @@ def export_command(
     VoID description beside it (all three written whole, or none)."""
     try:
         with _signals_raise():
-            chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
+            chosen = format_of_file(output, fmt).name if fmt or output != "-" else "turtle"
             given = {"base": base, "dataset": dataset, "title": title, "license": license_iri, "publisher": publisher,
                      "publisher-iri": publisher_iri, "issued": issued, "dump-url": dump_url,
                      "sparql-endpoint": sparql_endpoint}
@@ -238,14 +238,14 @@ def _summary(result: ExportResult, output: str, report: Path | None, description
 
 @app.command("validate")
 def validate_command(
-    file: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .nt, .nq, .trig, .jsonld).")],
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="Format of the file (default: from its extension).")] = None,
+    file: Annotated[Path, typer.Argument(help=f"An RDF file ({export_extensions()}).")],
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help=f"Format of the file: {export_names()} (default: from its extension).")] = None,
     engine: EngineOption = EngineName(DEFAULT_ENGINE),
     debug: Debug = False,
 ) -> None:
     """Validate any RDF file against the project's SHACL shapes (every graph of it, as one)."""
     try:
-        report = validate_file(file, format_for(str(file), fmt), engine.value)
+        report = validate_file(file, fmt, engine.value)
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     _print_report(report)
@@ -294,7 +294,7 @@ def version_command() -> None:
 
 @app.command("query")
 def query_command(
-    source: Annotated[Path, typer.Argument(help="An RDF file: an export (.ttl, .nt, .nq, .trig, .jsonld).")],
+    source: Annotated[Path, typer.Argument(help=f"An RDF file: an export ({export_extensions()}).")],
     query: Annotated[str, typer.Argument(help="A SPARQL query: a .rq file, the query text, or - for stdin.")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv, tsv or json for SELECT and ASK (default: table on a terminal, else tsv); ntriples (default) or turtle for CONSTRUCT and DESCRIBE.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds the query may run once the file is loaded.")] = QueryJob.model_fields["timeout_seconds"].default,
@@ -336,6 +336,7 @@ def load_command(
     endpoint: Annotated[str, typer.Argument(help="The store's SPARQL Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph). Credentials: KG_STORE_TOKEN (bearer), or KG_STORE_USER and KG_STORE_PASSWORD (basic or digest).")],
     files: Annotated[list[Path], typer.Argument(help="Export files: each named graph of .nq/.trig replaces that graph; .ttl/.nt/.jsonld need --graph.")],
     graph: Annotated[Optional[str], typer.Option("--graph", "-g", help="The graph IRI for triples outside a named graph.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help=f"Format of the files: {export_names()} (default: from each file's extension).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite graphs that another export (or anything but this dataset) wrote; without it, kg load refuses.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.001, help="Seconds each graph may take: connecting, sending, the answer, retries.")] = LoadOptions.model_fields["timeout_seconds"].default,
     total_timeout: Annotated[float, typer.Option("--total-timeout", min=0.001, help="Seconds the whole load may take.")] = LoadOptions.model_fields["total_timeout_seconds"].default,
@@ -345,7 +346,7 @@ def load_command(
     """Load an export into a triple store, replacing each graph it names (credentials from the environment);
     refuses to replace a graph another export wrote unless --replace."""
     try:
-        options = LoadOptions(endpoint=endpoint, graph=graph, replace=replace, timeout_seconds=timeout,
+        options = LoadOptions(endpoint=endpoint, graph=graph, format=fmt, replace=replace, timeout_seconds=timeout,
                               total_timeout_seconds=total_timeout)
         with _progress(enabled=not quiet, unit="triples") as progress:
             loaded = load_files(files, options, os.environ, progress)
@@ -373,7 +374,7 @@ def _interrupted(exc: KeyboardInterrupt | None = None) -> typer.Exit:
 
 @app.command("serve")
 def serve_command(
-    exports: Annotated[list[Path], typer.Argument(help="Export files (.nq, .trig, .ttl, .nt, .jsonld); the VoID and report beside each are read too.")],
+    exports: Annotated[list[Path], typer.Argument(help=f"Export files ({export_extensions()}); the VoID and report beside each are read too.")],
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="TCP port.")] = 8000,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (default: this machine only).")] = "127.0.0.1",
     base: Annotated[Optional[str], typer.Option("--base", help="IRI prefix served at the server's root (default: the exports' void:uriSpace).")] = None,

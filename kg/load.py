@@ -31,11 +31,11 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pyoxigraph as ox
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kg import __version__
 from kg.errors import InputError, StoreError, printable
-from kg.query import RDF_FORMATS
+from kg.formats import GIVE_FORMAT, format_named, readable_file, unparsable
 from kg.store_client import Answer, Credentials, Deadline, RequestFailed, StoreClient, earliest, redact
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ class LoadOptions(BaseModel):
 
     endpoint: str
     graph: str | None = None
+    format: str | None = None
+    """The files' RDF format (kg.formats; ``--format``), else each file's extension tells."""
     replace: bool = False
     """Replace graphs that another export wrote (kg.ownership); without it, kg load refuses."""
     attempts: int = 3
@@ -64,6 +66,11 @@ class LoadOptions(BaseModel):
     """Per graph: connecting, sending, the answer and the retries (``--timeout``)."""
     total_timeout_seconds: float = Field(default=3600.0, gt=0)
     """The whole load, from its first request (``--total-timeout``)."""
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, name: str | None) -> str | None:
+        return None if name is None else format_named(name).name
 
 
 class LoadedGraph(BaseModel):
@@ -86,7 +93,7 @@ def load_files(paths: Sequence[Path], options: LoadOptions, env: Mapping[str, st
 
     endpoint = check_endpoint(options.endpoint)
     client = StoreClient(endpoint, check_credentials(env), f"kg/{__version__}")
-    graphs = read_graphs(paths, options.graph)
+    graphs = read_graphs(paths, options.graph, options.format)
     whole_load = Deadline.after(options.total_timeout_seconds, "--total-timeout")
     if graphs:
         check_access(client, min(graphs), options, whole_load)
@@ -111,25 +118,23 @@ def check_credentials(env: Mapping[str, str]) -> Credentials:
     return credentials
 
 
-def read_graphs(paths: Sequence[Path], default_graph: str | None) -> dict[str, list[ox.Triple]]:
-    """The triples of the files, grouped by the graph they go to (duplicates dropped)."""
+def read_graphs(paths: Sequence[Path], default_graph: str | None, fmt: str | None = None) -> dict[str, list[ox.Triple]]:
+    """The triples of the files (in ``fmt``, else the format their extension names),
+    grouped by the graph they go to (duplicates dropped)."""
     graphs: dict[str, dict[ox.Triple, None]] = defaultdict(dict)
     for path in paths:
-        for quad in _read_quads(path):
+        for quad in _read_quads(path, fmt):
             graph = _target_graph(quad.graph_name, default_graph, path)
             graphs[graph][ox.Triple(quad.subject, quad.predicate, quad.object)] = None
     return {graph: list(triples) for graph, triples in graphs.items()}
 
 
-def _read_quads(path: Path) -> list[ox.Quad]:
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError.at(str(path), None, "cannot tell the RDF format from the file name",
-                            f"use one of {', '.join(RDF_FORMATS)}")
+def _read_quads(path: Path, fmt: str | None) -> list[ox.Quad]:
+    found = readable_file(path, fmt)
     try:  # fresh blank-node ids, so two files' _:b0 stay two nodes
-        return list(ox.parse(path=str(path), format=fmt, rename_blank_nodes=True))
+        return list(ox.parse(path=str(path), format=found.oxigraph, rename_blank_nodes=True))
     except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError.at(str(path), None, f"cannot parse: {' '.join(str(exc).split())}") from None
+        raise unparsable(path, found, exc, GIVE_FORMAT) from None
 
 
 def _target_graph(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, default_graph: str | None,

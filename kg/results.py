@@ -25,10 +25,12 @@ from itertools import islice
 import pyoxigraph as ox
 
 from kg.errors import InputError, printable
+from kg.formats import UnknownFormat, format_named
 from kg.namespaces import PREFIXES
 
 SOLUTION_FORMATS = ("csv", "tsv", "json")
-GRAPH_FORMATS = {"ntriples": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
+GRAPH_FORMATS = ("ntriples", "turtle")
+"""The RDF formats (kg.formats, aliases too: ``nt``, ``ttl``) of CONSTRUCT and DESCRIBE results."""
 OUTPUT_FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
 """``--format`` values: ``table`` and the SPARQL results formats for SELECT and ASK,
 N-Triples or Turtle for CONSTRUCT and DESCRIBE."""
@@ -42,9 +44,17 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _BARE_IN_TSV = {f"{XSD}boolean", f"{XSD}integer", f"{XSD}decimal", f"{XSD}double"}
 
 
-def check_format(fmt: str | None) -> None:
-    if fmt is not None and fmt not in OUTPUT_FORMATS:
+def check_format(fmt: str | None) -> str | None:
+    """The output format ``fmt`` names (an RDF format's alias gives its name), or InputError."""
+    if fmt is None or fmt in ("table", *SOLUTION_FORMATS):
+        return fmt
+    try:
+        found = format_named(fmt).name
+    except UnknownFormat:
+        found = None
+    if found not in GRAPH_FORMATS:
         raise InputError.at("--format", None, f"unknown format {fmt!r}", f"choose one of {', '.join(OUTPUT_FORMATS)}")
+    return found
 
 
 def format_result(result: Result, fmt: str | None, terminal: bool = True, name: str = "query") -> str:
@@ -57,7 +67,7 @@ def stream_result(result: Result, fmt: str | None, terminal: bool = True, name: 
     are a table on a terminal and SPARQL TSV otherwise; CONSTRUCT and DESCRIBE give
     N-Triples. A failure while the engine evaluates (a SERVICE's bad answer) is an
     InputError naming the query."""
-    check_format(fmt)
+    fmt = check_format(fmt)
     if isinstance(result, ox.QueryTriples):
         if fmt is not None and fmt not in GRAPH_FORMATS:
             raise InputError.at("--format", None, f"{fmt} is for SELECT and ASK queries", "use ntriples or turtle")
@@ -203,7 +213,7 @@ def _triples(triples: Iterable[ox.Triple], fmt: str) -> Iterator[str]:
     """N-Triples or Turtle, a chunk at a time; Turtle's prefixes only before the first."""
     iterator, first = iter(triples), True
     while chunk := list(islice(iterator, TRIPLES_PER_CHUNK)):
-        text = ox.serialize(chunk, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
+        text = ox.serialize(chunk, format=format_named(fmt).oxigraph, prefixes=PREFIXES if fmt == "turtle" else None)
         text = text.decode("utf-8")
         if fmt == "turtle" and not first:  # every chunk declares the prefixes again
             text = text.split("\n", len(PREFIXES))[-1]

@@ -99,9 +99,10 @@ def prepare(groups: Iterable[Iterable[str]], engine: Engine = DEFAULT_ENGINE) ->
             program(shapes(), _selection(names))
 
 
-def validate_file(path: Path, fmt: str, engine: Engine = DEFAULT_ENGINE) -> ValidationReport:
+def validate_file(path: Path, fmt: str | None = None, engine: Engine = DEFAULT_ENGINE) -> ValidationReport:
     """SHACL-validate an RDF file (every graph of it, as one) against every shape; the
-    file is read with pyoxigraph, as it streams (kg.validate.files)."""
+    file is read with pyoxigraph, as it streams (kg.validate.files), in ``fmt`` (a
+    format of kg.formats), else the format its extension names."""
     from kg.validate.files import read_triples
 
     return validate_graph(read_triples(path, fmt), engine)
