@@ -219,21 +219,24 @@ def put_graph(client: StoreClient, graph: str, body: bytes, options: LoadOptions
         try:
             answer = client.request("PUT", url, deadline, body, {"Content-Type": NTRIPLES}, sent)
         except RequestFailed as failure:
-            if not failure.transient or not _may_retry(attempt, options, deadline, failure.reason):
+            if not failure.transient or not _may_retry(attempt, options, deadline,
+                                                       lambda: describe_failure(failure, client, graph)):
                 raise StoreError(describe_failure(failure, client, graph)) from None
             continue
         if 200 <= answer.status < 300:
             return
-        if answer.status not in RETRY_STATUSES or not _may_retry(attempt, options, deadline, str(answer.status)):
+        if answer.status not in RETRY_STATUSES or not _may_retry(attempt, options, deadline,
+                                                                  lambda: describe_answer(answer, client, graph)):
             raise StoreError(describe_answer(answer, client, graph))
 
 
-def _may_retry(attempt: int, options: LoadOptions, deadline: Deadline, what: str) -> bool:
-    """Whether another attempt is allowed and there is time for it; if so, wait first."""
+def _may_retry(attempt: int, options: LoadOptions, deadline: Deadline, what: Callable[[], str]) -> bool:
+    """Whether another attempt is allowed and there is time for it; if so, say why
+    (``what``: the line the failure would end the load with) and wait first."""
     delay = options.backoff_seconds * 2 ** (attempt - 1)
     if attempt >= options.attempts or deadline.remaining() <= delay:
         return False
-    log.warning("%s; retrying in %.1f s", what, delay)
+    log.warning("%s; retrying in %.1f s (attempt %d of %d)", what(), delay, attempt + 1, options.attempts)
     time.sleep(delay)
     return True
 
