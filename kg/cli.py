@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from rich.console import Console
 
 from kg import __version__
 from kg.errors import ExitCode, InputError, Terminated, failure, printable, report_lines, shown_path
-from kg.formats import export_extensions, export_names, format_of_file
+from kg.formats import export_extensions, export_names, format_of_file, shown_name
 from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
 from kg.parse import Context, gather_evidence, read_profile
@@ -248,7 +249,7 @@ def _summary(result: ExportResult, output: str, report: Path | None, description
 
 @app.command("validate")
 def validate_command(
-    file: Annotated[Path, typer.Argument(help=f"An RDF file ({export_extensions()}).")],
+    file: Annotated[Path, typer.Argument(help=f"An RDF file ({export_extensions()}), or - for stdin (with --format).")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help=f"Format of the file: {export_names()} (default: from its extension).")] = None,
     engine: EngineOption = EngineName(DEFAULT_ENGINE),
     verbose: Verbose = 0,
@@ -256,11 +257,11 @@ def validate_command(
 ) -> None:
     """Validate any RDF file against the project's SHACL shapes (every graph of it, as one)."""
     with _command(debug, verbose):
-        report = validate_file(file, fmt, engine.value)
+        report = validate_file(file, fmt, engine.value, stdin=sys.stdin.buffer)
     _print_report(report)
     if not report.conforms:
         raise typer.Exit(ExitCode.NONCONFORMING)
-    _err(f"{file}: conforms")
+    _err(f"{shown_name(file)}: conforms")
 
 
 @app.command("parse")
@@ -319,7 +320,9 @@ def query_command(
     """Run a SPARQL query over an export in an embedded store (default graph: the union of all graphs)."""
     with _command(debug, verbose):
         text, name = (sys.stdin.read(), "stdin") if query == "-" else read_query(query)
-        job = QueryJob(source=source, query=text, name=name, fmt=fmt, terminal=sys.stdout.isatty(),
+        terminal = sys.stdout.isatty()
+        job = QueryJob(source=source, query=text, name=name, fmt=fmt, terminal=terminal,
+                       width=shutil.get_terminal_size().columns if terminal else None,
                        allow_service=allow_service, timeout_seconds=timeout, max_memory_mb=max_memory)
         run_bounded(job, _write_out)
 
@@ -342,7 +345,7 @@ def _silence_stdout() -> None:
 @app.command("load")
 def load_command(
     endpoint: Annotated[str, typer.Argument(help="The store's SPARQL Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph). Credentials: KG_STORE_TOKEN (bearer), or KG_STORE_USER and KG_STORE_PASSWORD (basic or digest).")],
-    files: Annotated[list[Path], typer.Argument(help="Export files: each named graph of .nq/.trig replaces that graph; .ttl/.nt/.jsonld need --graph.")],
+    files: Annotated[list[Path], typer.Argument(help="Export files, or - for stdin (with --format): each named graph of .nq/.trig replaces that graph; .ttl/.nt/.jsonld need --graph.")],
     graph: Annotated[Optional[str], typer.Option("--graph", "-g", help="The graph IRI for triples outside a named graph.")] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help=f"Format of the files: {export_names()} (default: from each file's extension).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite graphs that another export (or anything but this dataset) wrote; without it, kg load refuses.")] = False,
@@ -358,7 +361,7 @@ def load_command(
         options = LoadOptions(endpoint=endpoint, graph=graph, format=fmt, replace=replace, timeout_seconds=timeout,
                               total_timeout_seconds=total_timeout)
         with _progress(enabled=not quiet, unit="triples") as progress:
-            loaded = load_files(files, options, os.environ, progress)
+            loaded = load_files(files, options, os.environ, progress, stdin=sys.stdin.buffer)
     if not quiet:
         for item in loaded:
             _err(f"deleted <{item.graph}>: no longer in the dataset" if item.deleted

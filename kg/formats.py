@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePath
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -191,6 +192,42 @@ def unparsable(path: str | PurePath, fmt: Format, exc: BaseException,
                          hint)
 
 
+STDIN = "-"
+"""The file name that means standard input (``kg validate - --format nt``)."""
+STDIN_NAME = "stdin"
+"""How messages name standard input."""
+
+
+def shown_name(path: str | PurePath) -> str:
+    """A file as messages name it: ``stdin`` for ``-``."""
+    return STDIN_NAME if str(path) == STDIN else str(path)
+
+
+def read_quads(path: str | PurePath, explicit: str | None = None, *, stdin: IO[bytes] | None = None,
+               hint: str = GIVE_FORMAT, rename_blank_nodes: bool = False) -> Iterator[ox.Quad]:
+    """The quads of an RDF file, as pyoxigraph parses them, streamed; of ``stdin`` when
+    ``path`` is ``-`` (its format must then be given: it has no extension). A file or
+    format that will not do raises at once; a syntax error, as the quads are read, is an
+    InputError naming the file (``stdin``) and the line."""
+    if str(path) == STDIN:
+        if stdin is None:
+            raise ValueError("read_quads('-') needs the stdin stream")
+        if not explicit:
+            raise UnknownFormat.at(STDIN_NAME, None, "cannot tell the RDF format of stdin", "give it with --format",
+                                   kind="unknown-format")
+        found, source = format_named(explicit), {"input": stdin}
+    else:
+        found, source = readable_file(PurePath(path), explicit), {"path": str(path)}
+    return _parsed(found, source, shown_name(path), hint, rename_blank_nodes)
+
+
+def _parsed(found: Format, source: dict, name: str, hint: str, rename_blank_nodes: bool) -> Iterator[ox.Quad]:
+    try:
+        yield from ox.parse(format=found.oxigraph, rename_blank_nodes=rename_blank_nodes, **source)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise unparsable(name, found, exc, hint) from None
+
+
 def format_of_extension(path: str | PurePath) -> Format | None:
     """The format kg exports that a file name's extension names, or None."""
     found = _BY_EXTENSION.get(PurePath(path).suffix.lower())
@@ -208,4 +245,4 @@ def export_extensions() -> str:
 
 __all__ = ["EXPORT_FORMATS", "FORMATS", "FORMATS_BY_NAME", "GIVE_FORMAT", "Format", "UnknownFormat", "Writer", "export_extensions",
            "export_names", "format_named", "format_of_extension", "format_of_file", "nquads_lines", "ntriples_lines",
-           "oxigraph_quads", "prefix_header", "readable_file", "unparsable"]
+           "oxigraph_quads", "prefix_header", "read_quads", "readable_file", "shown_name", "unparsable"]

@@ -29,13 +29,14 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kg import __version__
 from kg.errors import InputError, StoreError, printable
-from kg.formats import GIVE_FORMAT, format_named, readable_file, unparsable
+from kg.formats import format_named, read_quads, shown_name
 from kg.store_client import Answer, Credentials, Deadline, RequestFailed, StoreClient, earliest, redact
 
 log = logging.getLogger(__name__)
@@ -85,15 +86,16 @@ class LoadedGraph(BaseModel):
 
 
 def load_files(paths: Sequence[Path], options: LoadOptions, env: Mapping[str, str],
-               progress: Progress | None = None) -> list[LoadedGraph]:
+               progress: Progress | None = None, stdin: IO[bytes] | None = None) -> list[LoadedGraph]:
     """Replace, in the store, every graph the files name with the files' triples, once
     sure that no other export wrote them (kg.ownership; or ``options.replace``); then
-    delete the graphs of these datasets that the export no longer has."""
+    delete the graphs of these datasets that the export no longer has. A file ``-`` is
+    ``stdin`` (in ``options.format``)."""
     from kg.ownership import check_overwrites, delete_graph, load_order  # it builds on this module's helpers
 
     endpoint = check_endpoint(options.endpoint)
     client = StoreClient(endpoint, check_credentials(env), f"kg/{__version__}")
-    graphs = read_graphs(paths, options.graph, options.format)
+    graphs = read_graphs(paths, options.graph, options.format, stdin)
     whole_load = Deadline.after(options.total_timeout_seconds, "--total-timeout")
     if graphs:
         check_access(client, min(graphs), options, whole_load)
@@ -118,23 +120,16 @@ def check_credentials(env: Mapping[str, str]) -> Credentials:
     return credentials
 
 
-def read_graphs(paths: Sequence[Path], default_graph: str | None, fmt: str | None = None) -> dict[str, list[ox.Triple]]:
-    """The triples of the files (in ``fmt``, else the format their extension names),
-    grouped by the graph they go to (duplicates dropped)."""
+def read_graphs(paths: Sequence[Path], default_graph: str | None, fmt: str | None = None,
+                stdin: IO[bytes] | None = None) -> dict[str, list[ox.Triple]]:
+    """The triples of the files (in ``fmt``, else the format their extension names; ``-``:
+    ``stdin``), grouped by the graph they go to (duplicates dropped)."""
     graphs: dict[str, dict[ox.Triple, None]] = defaultdict(dict)
-    for path in paths:
-        for quad in _read_quads(path, fmt):
+    for path in paths:  # fresh blank-node ids, so two files' _:b0 stay two nodes
+        for quad in list(read_quads(path, fmt, stdin=stdin, rename_blank_nodes=True)):
             graph = _target_graph(quad.graph_name, default_graph, path)
             graphs[graph][ox.Triple(quad.subject, quad.predicate, quad.object)] = None
     return {graph: list(triples) for graph, triples in graphs.items()}
-
-
-def _read_quads(path: Path, fmt: str | None) -> list[ox.Quad]:
-    found = readable_file(path, fmt)
-    try:  # fresh blank-node ids, so two files' _:b0 stay two nodes
-        return list(ox.parse(path=str(path), format=found.oxigraph, rename_blank_nodes=True))
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise unparsable(path, found, exc, GIVE_FORMAT) from None
 
 
 def _target_graph(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, default_graph: str | None,
@@ -143,7 +138,7 @@ def _target_graph(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, default_g
         return name.value
     if isinstance(name, ox.DefaultGraph) and default_graph:
         return default_graph
-    raise InputError.at(str(path), None, "has triples outside a named graph",
+    raise InputError.at(shown_name(path), None, "has triples outside a named graph",
                         "name the graph to load them into with --graph IRI")
 
 

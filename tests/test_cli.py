@@ -6,19 +6,25 @@ command, option and exit code."""
 from __future__ import annotations
 
 import os
+import pty
 import re
+import select
 import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import typer.main
+from rich.cells import cell_len
 
 from kg.cli import app
 from kg.errors import ExitCode
+from kg.results import format_result
 from tests.misbehaving import RawServer, respond
 
 ROOT = Path(__file__).parents[1]
+EXPORT = ROOT / "examples" / "export"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 ONE_GRAPH = ROOT / "tests" / "shapes" / "conforming.ttl"
 GRAPH = "https://example.org/test/g"
@@ -90,6 +96,71 @@ def test_each_failure_has_its_documented_exit_code(tmp_path):
     result = kg("validate", nonconforming)
     assert result.returncode == ExitCode.NONCONFORMING and b"Violation:" in result.stderr
     assert kg("validate", ONE_GRAPH).returncode == ExitCode.OK
+
+
+# --- - for stdin --------------------------------------------------------------------
+
+def test_validate_reads_stdin_in_the_format_given():
+    data = (EXPORT / "examples.nt").read_bytes()
+    result = kg("validate", "-", "--format", "nt", stdin=data)
+    assert result.returncode == ExitCode.OK and result.stderr.decode().endswith("stdin: conforms\n"), result.stderr
+    unnamed = kg("validate", "-", stdin=data)
+    assert unnamed.returncode == ExitCode.INPUT
+    assert unnamed.stderr.decode().splitlines() == ["stdin: error: cannot tell the RDF format of stdin",
+                                                    "  hint: give it with --format"]
+    broken = kg("validate", "-", "-f", "nt", stdin=b"<https://a.example/> <https://b.example/> .\n")
+    assert broken.returncode == ExitCode.INPUT and broken.stderr.startswith(b"stdin:1: error: cannot parse as ntriples")
+
+
+def test_load_reads_stdin_in_the_format_given(flaky_store):
+    result = kg("load", f"{flaky_store.url}/store", "-", "--format", "nq", "--replace", "-q",
+                stdin=(EXPORT / "examples.nq").read_bytes())
+    assert result.returncode == ExitCode.OK, result.stderr
+    graphs = {q.graph_name.value for q in ox.parse(path=str(EXPORT / "examples.nq"), format=ox.RdfFormat.N_QUADS)}
+    puts = [r for r in flaky_store.requests if r.method == "PUT"]
+    assert len(puts) == len(graphs) + 1  # the first was refused (503) and sent again
+
+
+# --- query tables ------------------------------------------------------------------
+
+def on_a_terminal(*args: str | Path, columns: int) -> str:
+    """What ``kg ARGS`` shows on a terminal ``columns`` cells wide (a pseudo-terminal)."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([*KG, *map(str, args)], stdin=subprocess.DEVNULL, stdout=follower,
+                               stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": str(columns)})
+    os.close(follower)
+    shown = b""
+    while select.select([leader], [], [], 60)[0]:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == 0, process.stderr.read()
+    return shown.decode().replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("columns", [60, 100, 200])
+def test_a_query_table_fits_the_terminal_with_prefixed_iris(columns):
+    query = ("SELECT ?work ?title ?category WHERE { ?work schema:name ?title ; schema:about ?category . "
+             "?category a skos:Concept } ORDER BY ?work ?category LIMIT 8")
+    lines = on_a_terminal("query", EXPORT / "examples.ttl", query, columns=columns).splitlines()
+    assert [c.strip() for c in lines[0].split(" | ")] == ["work", "title", "category"]
+    assert lines[-1] == "(8 rows)" and len(lines) == 11
+    assert all(cell_len(line) <= columns for line in lines), lines
+    assert all(" | cat:" in line for line in lines[2:-1]), lines  # <https://w3id.org/kg/category/…> as cat:…
+    if columns == 60:
+        assert all("…" in line for line in lines[2:-1])
+
+
+def test_a_table_cut_to_width_counts_terminal_cells():
+    wide = "日本語の論文の題名" * 5
+    result = ox.Store().query(f'SELECT ?a ?b WHERE {{ VALUES (?a ?b) {{ ("{wide}" "x{wide}") }} }}')
+    lines = format_result(result, "table", width=41).splitlines()
+    assert all(cell_len(line) <= 41 for line in lines) and lines[2].count("…") == 2, lines
 
 
 # --- README ------------------------------------------------------------------------

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
+from typing import IO
 
-from kg.formats import GIVE_FORMAT, readable_file, unparsable
+from kg.formats import read_quads
 from kg.mapping.terms import Triple
 from kg.validate.terms import from_oxigraph
 
 
-def read_triples(path: Path, fmt: str | None = None) -> list[Triple]:
+def read_triples(path: Path, fmt: str | None = None, stdin: IO[bytes] | None = None) -> list[Triple]:
     """The distinct triples of an RDF file (``fmt``: a format of kg.formats, else the one
-    its extension names); InputError, naming the file and line, if it cannot be read."""
-    found = readable_file(path, fmt)
+    its extension names), or of ``stdin`` for ``-``; InputError, naming the file and
+    line, if it cannot be read."""
     terms: dict = {}
 
     def term(node) -> str:  # noqa: ANN001 - a pyoxigraph term, converted once per distinct term
@@ -30,9 +30,6 @@ def read_triples(path: Path, fmt: str | None = None) -> list[Triple]:
         return found
 
     triples: dict[Triple, None] = {}
-    try:
-        for quad in ox.parse(path=str(path), format=found.oxigraph):
-            triples[(term(quad.subject), term(quad.predicate), term(quad.object))] = None
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise unparsable(path, found, exc, GIVE_FORMAT) from None
+    for quad in read_quads(path, fmt, stdin=stdin):
+        triples[(term(quad.subject), term(quad.predicate), term(quad.object))] = None
     return list(triples)
