@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 from rich.console import Console
 
 from kg import __version__
@@ -39,12 +40,70 @@ from kg.query_process import QueryJob, run_bounded
 from kg.stream import Progress
 from kg.validate import DEFAULT_ENGINE, ValidationReport, validate_file
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+LABELS = {
+    "paths": "PATH", "file": "FILE", "source": "FILE", "query": "QUERY", "endpoint": "ENDPOINT", "files": "FILE",
+    "exports": "EXPORT", "--output": "FILE", "--format": "FORMAT", "--base": "IRI", "--dataset": "NAME",
+    "--title": "TITLE", "--license": "IRI", "--publisher": "NAME", "--publisher-iri": "IRI", "--issued": "YYYY-MM-DD",
+    "--dump-url": "URL", "--sparql-endpoint": "URL", "--config": "TOML", "--curation": "TOML", "--report": "JSON",
+    "--void": "TTL", "--jobs": "N", "--max-errors": "N", "--timeout": "SECONDS", "--total-timeout": "SECONDS",
+    "--max-memory": "MB", "--graph": "IRI", "--port": "PORT", "--host": "ADDRESS", "--query-timeout": "SECONDS",
+    "--max-result-bytes": "BYTES",
+}
+"""How help labels a value, as README writes it (``-o FILE``, ``--jobs N``); others: the name."""
+
+
+class _Commands(TyperGroup):
+    """kg's commands, with help that reads as README: a value labelled by what it is
+    (:data:`LABELS`), a flag by nothing (typer would show ``<bool>``, ``<str>``,
+    ``<list[Path]>``), a choice by its choices."""
+
+    def get_command(self, ctx: typer.Context, name: str) -> TyperCommand | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            _label([*command.params, command.get_help_option(ctx)])
+        return command
+
+    def get_params(self, ctx: typer.Context) -> list:
+        return _label(super().get_params(ctx))
+
+
+def _label(params: list) -> list:
+    """Set each parameter's label (its metavar); an argument's name is its label, so
+    its type (``<list[Path]>``) is not shown beside it."""
+    for param in params:
+        if param is None:
+            continue
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+        elif param.metavar is None and not param.type_descriptor.is_choice:
+            param.metavar = LABELS.get(param.opts[0], param.name.upper())
+        if param.param_type_name == "argument":
+            param.display_type_rich = _no_type
+    return params
+
+
+def _no_type(ctx: typer.Context) -> None:
+    return None
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
                   help="Turn publication-profile text files into a validated schema.org + BIBO knowledge graph.")
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                               help="Print the version and exit.")] = False) -> None:
+    """Turn publication-profile text files into a validated schema.org + BIBO knowledge graph."""
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no warnings: only a one-line summary.")]
-Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True,
+Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, show_default=False,
                                       help="Say more: -v what kg does, -vv debugging detail.")]
 EXAMPLES_PER_KIND = 3
 """Warnings printed per kind; the report has them all."""

@@ -194,7 +194,21 @@ def test_readme_documents_every_command_and_option(command):
         assert option in README[README.index("## Commands"):README.index("## Input layouts")]
 
 
-@pytest.mark.parametrize("command", sorted(_commands()))
-def test_every_command_has_help(command):
-    result = kg(command, "--help")
-    assert result.returncode == 0 and b"Usage" in result.stdout
+RAW_LABEL = re.compile(r"<(bool|str|int|float|path|list\[\w+\])>|\bTEXT\b")
+
+
+@pytest.mark.parametrize("command", ["", *sorted(_commands())])
+def test_every_command_has_help_without_raw_type_labels(command):
+    result = subprocess.run([*KG, *([command] if command else []), "--help"], capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "200"}, timeout=60, check=False)
+    assert result.returncode == 0 and "Usage" in result.stdout
+    assert not RAW_LABEL.search(result.stdout), RAW_LABEL.search(result.stdout)
+    for names in _commands().get(command, []):
+        assert names[0] in result.stdout
+
+
+def test_version_is_an_option_and_a_command():
+    from kg import __version__
+
+    assert kg("--version").stdout.decode() == kg("version").stdout.decode() == f"{__version__}\n"
+    assert "--version" in README[README.index("## Commands"):README.index("## Input layouts")]
