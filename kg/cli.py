@@ -27,7 +27,8 @@ from rich.console import Console
 
 from kg import __version__
 from kg.errors import ExitCode, InputError, Terminated, failure, printable, report_lines, shown_path
-from kg.formats import export_extensions, export_names, format_of_file, shown_name
+from kg.cleanup import spill_folder
+from kg.formats import STDIN, STDIN_NAME, export_extensions, export_names, format_of_file, shown_name
 from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
 from kg.parse import Context, gather_evidence, read_profile
@@ -121,7 +122,13 @@ EngineOption = Annotated[EngineName, typer.Option(
 
 
 def _err(text: str) -> None:
+    for working, name in _SHOWN_AS.items():
+        text = text.replace(working, name)
     typer.echo(text, err=True)
+
+
+_SHOWN_AS: dict[str, str] = {}
+"""The working copy of a profile read from stdin, for this run, and how messages name it."""
 
 
 def _fail(exc: BaseException, debug: bool) -> typer.Exit:
@@ -151,6 +158,7 @@ def _command(debug: bool = False, verbose: int = 0, quiet: bool = False) -> Iter
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level_before)
+        _SHOWN_AS.clear()
 
 
 class _LogLines(logging.Handler):
@@ -174,7 +182,7 @@ def _print_report(report: ValidationReport | None) -> None:
 
 @app.command("export")
 def export_command(
-    paths: Annotated[list[Path], typer.Argument(help="Profile files or folders of *.txt profiles.")],
+    paths: Annotated[list[Path], typer.Argument(help="Profile files or folders of *.txt profiles; - reads one profile from stdin.")],
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help=f"{export_names()} (default: from the output file's extension).")] = None,
     base: Annotated[Optional[str], typer.Option("--base", help=f"Base IRI of the exported resources: an absolute http(s) IRI ending in / or # (default: {DEFAULT_BASE}).")] = None,
@@ -194,6 +202,7 @@ def export_command(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use (0: one per core); the output is the same for any.")] = 0,
     max_errors: Annotated[int, typer.Option("--max-errors", min=0, help="Skip up to N records that cannot be read, each reported (stderr and the report's 'rejected'); past N nothing is written. Default 0: any bad record stops the export.")] = 0,
     engine: EngineOption = EngineName(DEFAULT_ENGINE),
+    stdin_name: Annotated[str, typer.Option("--stdin-name", help="The source name of the profile read from stdin (PATH -).")] = STDIN_NAME,
     quiet: Quiet = False,
     verbose: Verbose = 0,
     debug: Debug = False,
@@ -201,7 +210,7 @@ def export_command(
     """Export profiles as one validated RDF graph, with its reconciliation report and
     VoID description beside it (all three written whole, or none)."""
     with _command(debug, verbose, quiet):
-        with _signals_raise():
+        with _signals_raise(), _stdin_profile(paths, stdin_name) as paths:
             chosen = format_of_file(output, fmt).name if fmt or output != "-" else "turtle"
             given = {"base": base, "dataset": dataset, "title": title, "license": license_iri, "publisher": publisher,
                      "publisher-iri": publisher_iri, "issued": issued, "dump-url": dump_url,
@@ -220,6 +229,26 @@ def export_command(
                 _rejected(result)
                 _warnings(result, report)
             _summary(result, output, report, description, quiet)
+
+
+@contextmanager
+def _stdin_profile(paths: list[Path], name: str) -> Iterator[list[Path]]:
+    """``paths`` with ``-`` replaced by a working copy of stdin named ``name`` (kg reads
+    each profile twice, so it needs a file), in a folder of kg.cleanup (removed however
+    the run ends; a killed run's, by the next run); messages name the copy ``name``."""
+    if STDIN not in map(str, paths):
+        yield paths
+        return
+    if [str(p) for p in paths].count(STDIN) > 1:
+        raise InputError.at(STDIN, None, "stdin can be read once", "give - once")
+    if not name or name in (".", "..") or "/" in name or not name.isprintable():
+        raise InputError.at("--stdin-name", None, f"not a file name: {name!r}", "give a name such as me.txt")
+    with spill_folder() as folder:
+        copy = folder / name
+        with copy.open("wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out)
+        _SHOWN_AS[f"{folder}/"] = ""  # until the command has told how it ended (_command)
+        yield [copy if str(p) == STDIN else p for p in paths]
 
 
 @contextmanager

@@ -100,6 +100,33 @@ def test_each_failure_has_its_documented_exit_code(tmp_path):
 
 # --- - for stdin --------------------------------------------------------------------
 
+PROFILE = sorted((ROOT / "examples" / "profiles").glob("*.txt"))[0]
+
+
+@pytest.mark.parametrize("name", [None, "000_me.txt"])
+def test_export_reads_a_profile_from_stdin_as_a_file_of_its_name(tmp_path, name):
+    named = tmp_path / "given" / (name or "stdin")
+    named.parent.mkdir()
+    named.write_bytes(PROFILE.read_bytes())
+    (tmp_path / "piped").mkdir()
+    by_file = kg("export", named, "-o", tmp_path / "given" / "out.nq", "-j", "1")
+    by_stdin = subprocess.run([*KG, "export", "-", "-o", str(tmp_path / "piped" / "out.nq"), "-j", "1",
+                               *(["--stdin-name", name] if name else [])], input=PROFILE.read_bytes(),
+                              capture_output=True, timeout=120, env={**NO_CREDENTIALS, "TMPDIR": str(tmp_path)})
+    assert by_file.returncode == by_stdin.returncode == 0, by_stdin.stderr
+    for output in ("out.nq", "out.report.json", "out.void.ttl"):
+        assert (tmp_path / "piped" / output).read_bytes() == (tmp_path / "given" / output).read_bytes(), output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["given", "piped"]  # the working copy is gone
+
+
+def test_a_bad_profile_on_stdin_is_named_stdin(tmp_path):
+    result = subprocess.run([*KG, "export", "-", "-o", str(tmp_path / "out.nq")], input=b"A title\n\x00 binary\n",
+                            capture_output=True, timeout=120, env={**NO_CREDENTIALS, "TMPDIR": str(tmp_path)})
+    assert result.returncode == ExitCode.INPUT
+    assert result.stderr.decode().splitlines()[0] == "stdin:2: error: binary file (NUL byte), not a profile text file"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_validate_reads_stdin_in_the_format_given():
     data = (EXPORT / "examples.nt").read_bytes()
     result = kg("validate", "-", "--format", "nt", stdin=data)
