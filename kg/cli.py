@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 from rich.console import Console
 
 from kg import __version__
 from kg.errors import ExitCode, InputError, Terminated, failure, printable, report_lines, shown_path
 from kg.cleanup import spill_folder
 from kg.formats import STDIN, STDIN_NAME, export_extensions, export_names, format_of_file, shown_name
+from kg.helptext import Commands
 from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
 from kg.parse import Context, gather_evidence, read_profile
@@ -41,53 +41,8 @@ from kg.query_process import QueryJob, run_bounded
 from kg.stream import Progress
 from kg.validate import DEFAULT_ENGINE, ValidationReport, validate_file
 
-LABELS = {
-    "paths": "PATH", "file": "FILE", "source": "FILE", "query": "QUERY", "endpoint": "ENDPOINT", "files": "FILE",
-    "exports": "EXPORT", "--output": "FILE", "--format": "FORMAT", "--base": "IRI", "--dataset": "NAME",
-    "--title": "TITLE", "--license": "IRI", "--publisher": "NAME", "--publisher-iri": "IRI", "--issued": "YYYY-MM-DD",
-    "--dump-url": "URL", "--sparql-endpoint": "URL", "--config": "TOML", "--curation": "TOML", "--report": "JSON",
-    "--void": "TTL", "--jobs": "N", "--max-errors": "N", "--timeout": "SECONDS", "--total-timeout": "SECONDS",
-    "--max-memory": "MB", "--graph": "IRI", "--port": "PORT", "--host": "ADDRESS", "--query-timeout": "SECONDS",
-    "--max-result-bytes": "BYTES",
-}
-"""How help labels a value, as README writes it (``-o FILE``, ``--jobs N``); others: the name."""
 
-
-class _Commands(TyperGroup):
-    """kg's commands, with help that reads as README: a value labelled by what it is
-    (:data:`LABELS`), a flag by nothing (typer would show ``<bool>``, ``<str>``,
-    ``<list[Path]>``), a choice by its choices."""
-
-    def get_command(self, ctx: typer.Context, name: str) -> TyperCommand | None:
-        command = super().get_command(ctx, name)
-        if command is not None:
-            _label([*command.params, command.get_help_option(ctx)])
-        return command
-
-    def get_params(self, ctx: typer.Context) -> list:
-        return _label(super().get_params(ctx))
-
-
-def _label(params: list) -> list:
-    """Set each parameter's label (its metavar); an argument's name is its label, so
-    its type (``<list[Path]>``) is not shown beside it."""
-    for param in params:
-        if param is None:
-            continue
-        if getattr(param, "is_flag", False) or getattr(param, "count", False):
-            param.metavar = ""
-        elif param.metavar is None and not param.type_descriptor.is_choice:
-            param.metavar = LABELS.get(param.opts[0], param.name.upper())
-        if param.param_type_name == "argument":
-            param.display_type_rich = _no_type
-    return params
-
-
-def _no_type(ctx: typer.Context) -> None:
-    return None
-
-
-app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
+app = typer.Typer(cls=Commands, add_completion=False, no_args_is_help=True,
                   help="Turn publication-profile text files into a validated schema.org + BIBO knowledge graph.")
 
 
