@@ -192,6 +192,9 @@ def _stdin_profile(paths: list[Path], name: str) -> Iterator[list[Path]]:
     each profile twice, so it needs a file), in a folder of kg.cleanup (removed however
     the run ends; a killed run's, by the next run); messages name the copy ``name``."""
     if STDIN not in map(str, paths):
+        if name != STDIN_NAME:
+            raise InputError.at("--stdin-name", None, "names the profile read from stdin, but no PATH is -",
+                                "give - among the paths, or leave --stdin-name out")
         yield paths
         return
     if [str(p) for p in paths].count(STDIN) > 1:

@@ -119,6 +119,12 @@ def test_export_reads_a_profile_from_stdin_as_a_file_of_its_name(tmp_path, name)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["given", "piped"]  # the working copy is gone
 
 
+def test_a_stdin_name_without_stdin_is_bad_usage(tmp_path):
+    result = kg("export", PROFILE, "-o", tmp_path / "out.nq", "--stdin-name", "me.txt")
+    assert result.returncode == ExitCode.INPUT and result.stderr.startswith(b"--stdin-name: error: ")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_bad_profile_on_stdin_is_named_stdin(tmp_path):
     result = subprocess.run([*KG, "export", "-", "-o", str(tmp_path / "out.nq")], input=b"A title\n\x00 binary\n",
                             capture_output=True, timeout=120, env={**NO_CREDENTIALS, "TMPDIR": str(tmp_path)})
