@@ -22,9 +22,12 @@ def main() -> None:
     finally:
         try:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a Ctrl-C held meanwhile acts here
-        except KeyboardInterrupt:
-            sys.stderr.write("error: interrupted\n")
-            raise SystemExit(130) from None
+        except KeyboardInterrupt as exc:  # kg.errors is loaded: the imports are done
+            from kg.errors import failure
+
+            told = failure(exc)
+            sys.stderr.write("".join(f"{line}\n" for line in told.lines))
+            raise SystemExit(told.code) from None
     app()
 
 

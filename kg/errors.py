@@ -1,15 +1,23 @@
-"""Error and diagnostic types. Each carries a source location and a hint, rendered
-once here as ``path:line: error: message`` (the format compilers and linters use)."""
+"""Error and diagnostic types, the exit codes, and how each failure is told to a user.
+
+Each diagnostic carries a source location and a hint, rendered once here as
+``path:line: error: message`` (the format compilers and linters use). :func:`failure`
+turns any exception a command ends with into the lines the CLI prints and its exit code
+(:class:`ExitCode`); kg.cli prints them (the library never prints or exits).
+"""
 
 from __future__ import annotations
 
 import errno
 import os
+import traceback
 import unicodedata
+from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import PurePath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kg.cleanup import SPILL_PREFIX
 
@@ -34,16 +42,34 @@ class Diagnostic(BaseModel):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
+class ExitCode(IntEnum):
+    """kg's exit codes, the same for every command (README, "Exit codes")."""
+
+    OK = 0
+    NONCONFORMING = 1
+    """The data does not conform to the shapes."""
+    INPUT = 2
+    """Bad input or usage, a store that refuses, the environment (a full disk, permissions)."""
+    INTERNAL = 3
+    """A bug of kg's (the traceback only with ``--debug``)."""
+    INTERRUPTED = 130
+    """Ctrl-C (128 + SIGINT)."""
+    PIPE_CLOSED = 141
+    """The reader of stdout went away, ``kg query … | head`` (128 + SIGPIPE)."""
+    TERMINATED = 143
+    """SIGTERM (128 + SIGTERM)."""
+
+
 class KgError(Exception):
     """Base of the errors the library raises; ``str()`` is the user-facing message."""
 
-    exit_code = 3
+    exit_code = ExitCode.INTERNAL
 
 
 class InputError(KgError):
     """Bad input: files that cannot be read or parsed, or a bad request (exit code 2)."""
 
-    exit_code = 2
+    exit_code = ExitCode.INPUT
 
     def __init__(self, diagnostics: list[Diagnostic] | Diagnostic):
         self.diagnostics = diagnostics if isinstance(diagnostics, list) else [diagnostics]
@@ -58,7 +84,7 @@ class InputError(KgError):
 class NonConformingError(KgError):
     """The graph does not conform to the SHACL shapes (exit code 1); ``report`` says how."""
 
-    exit_code = 1
+    exit_code = ExitCode.NONCONFORMING
     report = None
 
     @classmethod
@@ -72,7 +98,7 @@ class StoreError(KgError):
     """A triple store could not be reached or refused a request (exit code 2); the
     message is one line that names the endpoint and never a credential."""
 
-    exit_code = 2
+    exit_code = ExitCode.INPUT
 
     def __init__(self, message: str):
         self.detail = message
@@ -138,3 +164,60 @@ def environment_error(exc: OSError, path: str | os.PathLike[str] | None = None, 
 def _is_working_file(path: str | os.PathLike[str]) -> bool:
     """Whether a path is in one of the stream's spill folders (kg.cleanup)."""
     return any(part.startswith(SPILL_PREFIX) for part in PurePath(os.fsdecode(path)).parts)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is (kg.cli's handler), so that it stops as Ctrl-C does."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What a user is told when a command ends with an exception: lines for stderr, and
+    the exit code."""
+
+    lines: tuple[str, ...]
+    code: ExitCode
+
+
+def failure(exc: BaseException, debug: bool = False) -> Failure:
+    """How ``exc`` ends a command: kg's errors by their own message and code; a full
+    disk or a permission as ``path: error: …`` (exit 2); Ctrl-C and SIGTERM as one line
+    (130, 143); stdout closed by its reader silently (141); anything else is a bug of
+    kg's (exit 3), its traceback shown only with ``debug``."""
+    if isinstance(exc, KeyboardInterrupt):
+        terminated = isinstance(exc, Terminated)
+        return Failure(("error: terminated" if terminated else "error: interrupted",),
+                       ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED)
+    if isinstance(exc, BrokenPipeError):
+        return Failure((), ExitCode.PIPE_CLOSED)
+    if isinstance(exc, OSError):  # permissions, a full disk, a path that is not what it should be
+        exc = environment_error(exc)
+    if isinstance(exc, ValidationError):  # an options model refused a value
+        exc = _options_error(exc)
+    if isinstance(exc, NonConformingError):
+        return Failure((*report_lines(exc.report), f"error: {exc}"), ExitCode.NONCONFORMING)
+    if isinstance(exc, KgError):
+        return Failure((str(exc),), ExitCode(exc.exit_code))
+    if debug:
+        return Failure(("".join(traceback.format_exception(exc)).rstrip("\n"),), ExitCode.INTERNAL)
+    return Failure((f"internal error: {exc!r} (run with --debug for the traceback)",), ExitCode.INTERNAL)
+
+
+def report_lines(report) -> tuple[str, ...]:  # noqa: ANN001 - a kg.validate.ValidationReport, or None
+    """A SHACL report as the CLI shows it: each result, then the counts."""
+    if report is None:
+        return ()
+    warnings = len(report.results) - len(report.violations)
+    return (*(result.render() for result in report.results),
+            f"SHACL: {len(report.violations)} violation(s), {warnings} warning(s)")
+
+
+def _options_error(exc: ValidationError) -> KgError:
+    """The KgError an options model's validator raised (kg.formats' UnknownFormat), or
+    the refused values as one input error."""
+    for error in exc.errors():
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, KgError):
+            return cause
+    reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}" for e in exc.errors())
+    return InputError.at("kg", None, f"invalid options: {reasons}", kind="options")

@@ -29,13 +29,14 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kg import __version__
 from kg.errors import InputError, StoreError, printable
-from kg.query import RDF_FORMATS
+from kg.formats import format_named, read_quads, shown_name
 from kg.store_client import Answer, Credentials, Deadline, RequestFailed, StoreClient, earliest, redact
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class LoadOptions(BaseModel):
 
     endpoint: str
     graph: str | None = None
+    format: str | None = None
+    """The files' RDF format (kg.formats; ``--format``), else each file's extension tells."""
     replace: bool = False
     """Replace graphs that another export wrote (kg.ownership); without it, kg load refuses."""
     attempts: int = 3
@@ -64,6 +67,11 @@ class LoadOptions(BaseModel):
     """Per graph: connecting, sending, the answer and the retries (``--timeout``)."""
     total_timeout_seconds: float = Field(default=3600.0, gt=0)
     """The whole load, from its first request (``--total-timeout``)."""
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, name: str | None) -> str | None:
+        return None if name is None else format_named(name).name
 
 
 class LoadedGraph(BaseModel):
@@ -78,15 +86,16 @@ class LoadedGraph(BaseModel):
 
 
 def load_files(paths: Sequence[Path], options: LoadOptions, env: Mapping[str, str],
-               progress: Progress | None = None) -> list[LoadedGraph]:
+               progress: Progress | None = None, stdin: IO[bytes] | None = None) -> list[LoadedGraph]:
     """Replace, in the store, every graph the files name with the files' triples, once
     sure that no other export wrote them (kg.ownership; or ``options.replace``); then
-    delete the graphs of these datasets that the export no longer has."""
+    delete the graphs of these datasets that the export no longer has. A file ``-`` is
+    ``stdin`` (in ``options.format``)."""
     from kg.ownership import check_overwrites, delete_graph, load_order  # it builds on this module's helpers
 
     endpoint = check_endpoint(options.endpoint)
     client = StoreClient(endpoint, check_credentials(env), f"kg/{__version__}")
-    graphs = read_graphs(paths, options.graph)
+    graphs = read_graphs(paths, options.graph, options.format, stdin)
     whole_load = Deadline.after(options.total_timeout_seconds, "--total-timeout")
     if graphs:
         check_access(client, min(graphs), options, whole_load)
@@ -111,25 +120,16 @@ def check_credentials(env: Mapping[str, str]) -> Credentials:
     return credentials
 
 
-def read_graphs(paths: Sequence[Path], default_graph: str | None) -> dict[str, list[ox.Triple]]:
-    """The triples of the files, grouped by the graph they go to (duplicates dropped)."""
+def read_graphs(paths: Sequence[Path], default_graph: str | None, fmt: str | None = None,
+                stdin: IO[bytes] | None = None) -> dict[str, list[ox.Triple]]:
+    """The triples of the files (in ``fmt``, else the format their extension names; ``-``:
+    ``stdin``), grouped by the graph they go to (duplicates dropped)."""
     graphs: dict[str, dict[ox.Triple, None]] = defaultdict(dict)
-    for path in paths:
-        for quad in _read_quads(path):
+    for path in paths:  # fresh blank-node ids, so two files' _:b0 stay two nodes
+        for quad in list(read_quads(path, fmt, stdin=stdin, rename_blank_nodes=True)):
             graph = _target_graph(quad.graph_name, default_graph, path)
             graphs[graph][ox.Triple(quad.subject, quad.predicate, quad.object)] = None
     return {graph: list(triples) for graph, triples in graphs.items()}
-
-
-def _read_quads(path: Path) -> list[ox.Quad]:
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError.at(str(path), None, "cannot tell the RDF format from the file name",
-                            f"use one of {', '.join(RDF_FORMATS)}")
-    try:  # fresh blank-node ids, so two files' _:b0 stay two nodes
-        return list(ox.parse(path=str(path), format=fmt, rename_blank_nodes=True))
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError.at(str(path), None, f"cannot parse: {' '.join(str(exc).split())}") from None
 
 
 def _target_graph(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, default_graph: str | None,
@@ -138,7 +138,7 @@ def _target_graph(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, default_g
         return name.value
     if isinstance(name, ox.DefaultGraph) and default_graph:
         return default_graph
-    raise InputError.at(str(path), None, "has triples outside a named graph",
+    raise InputError.at(shown_name(path), None, "has triples outside a named graph",
                         "name the graph to load them into with --graph IRI")
 
 
@@ -214,21 +214,24 @@ def put_graph(client: StoreClient, graph: str, body: bytes, options: LoadOptions
         try:
             answer = client.request("PUT", url, deadline, body, {"Content-Type": NTRIPLES}, sent)
         except RequestFailed as failure:
-            if not failure.transient or not _may_retry(attempt, options, deadline, failure.reason):
+            if not failure.transient or not _may_retry(attempt, options, deadline,
+                                                       lambda: describe_failure(failure, client, graph)):
                 raise StoreError(describe_failure(failure, client, graph)) from None
             continue
         if 200 <= answer.status < 300:
             return
-        if answer.status not in RETRY_STATUSES or not _may_retry(attempt, options, deadline, str(answer.status)):
+        if answer.status not in RETRY_STATUSES or not _may_retry(attempt, options, deadline,
+                                                                  lambda: describe_answer(answer, client, graph)):
             raise StoreError(describe_answer(answer, client, graph))
 
 
-def _may_retry(attempt: int, options: LoadOptions, deadline: Deadline, what: str) -> bool:
-    """Whether another attempt is allowed and there is time for it; if so, wait first."""
+def _may_retry(attempt: int, options: LoadOptions, deadline: Deadline, what: Callable[[], str]) -> bool:
+    """Whether another attempt is allowed and there is time for it; if so, say why
+    (``what``: the line the failure would end the load with) and wait first."""
     delay = options.backoff_seconds * 2 ** (attempt - 1)
     if attempt >= options.attempts or deadline.remaining() <= delay:
         return False
-    log.warning("%s; retrying in %.1f s", what, delay)
+    log.warning("%s; retrying in %.1f s (attempt %d of %d)", what(), delay, attempt + 1, options.attempts)
     time.sleep(delay)
     return True
 

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from kg.curation import read_curation
+from kg.formats import format_named
 from kg.errors import InputError, NonConformingError, environment_error
 from kg.identity import Iris
 from kg.inputs import Inputs, find_inputs
@@ -52,6 +53,12 @@ class ExportOptions(BaseModel):
     """The dataset name and what the publisher states (kg.publication)."""
     max_errors: int = 0
     """Records that cannot be read which the export may skip (each reported); 0: none."""
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, name: str) -> str:
+        """A format kg exports (kg.formats), by its name: ``jsonld`` is ``json-ld``."""
+        return format_named(name).name
 
 
 class ExportResult(BaseModel):

@@ -20,31 +20,22 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.formats import readable_file, unparsable
 from kg.namespaces import PREFIXES
 from kg.results import OUTPUT_FORMATS, Result, format_result, stream_result  # noqa: F401 - kg.query's API
-
-RDF_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
-}
-"""Input file extension -> RDF format: every format ``kg export`` writes."""
 
 QUERY_SUFFIXES = (".rq", ".sparql")
 
 
-def read_store(path: Path) -> ox.Store:
-    """An in-memory store holding an RDF file (format from the extension)."""
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError.at(str(path), None, "cannot tell the RDF format from the file name",
-                            f"use one of {', '.join(RDF_FORMATS)}")
-    if not path.is_file():
-        raise InputError.at(str(path), None, "no such file")
+def read_store(path: Path, fmt: str | None = None) -> ox.Store:
+    """An in-memory store holding an RDF file (format: ``fmt``, else from the extension;
+    kg.formats)."""
+    found = readable_file(path, fmt)
     store = ox.Store()
     try:
-        store.load(path=str(path), format=fmt)
+        store.load(path=str(path), format=found.oxigraph)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError.at(str(path), None, f"cannot parse: {_one_line(exc)}") from None
+        raise unparsable(path, found, exc) from None
     return store
 
 

@@ -56,6 +56,8 @@ class QueryJob(BaseModel):
     name: str = "query"
     fmt: str | None = None
     terminal: bool = False
+    width: int | None = Field(default=None, gt=0)
+    """The terminal's width in cells, which a table fits (kg.results); None: not a terminal."""
     allow_service: bool = False
     timeout_seconds: float = Field(default=300.0, gt=0)
     max_memory_mb: int = Field(default=2048, gt=0)
@@ -178,7 +180,7 @@ def _child_main(job: QueryJob, connection: Connection) -> None:
         store = read_store(job.source)
         sender.send("loaded")
         result = run_query(store, job.query, job.name, job.allow_service)
-        for text in stream_result(result, job.fmt, job.terminal, job.name):
+        for text in stream_result(result, job.fmt, job.terminal, job.name, job.width):
             sender.write(text)
         sender.send("done")
     except InputError as error:

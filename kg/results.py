@@ -10,10 +10,13 @@ produces it, so the memory a result takes does not grow with its size.
 
 A table is for reading on a terminal: it reads the first :data:`TABLE_HEAD_ROWS` rows to
 size its columns, prints them, then prints every later row as it comes with the same
-column widths (a longer cell widens its own line). Cells are cut at
-:data:`TABLE_CELL_WIDTH` characters and show controls and bidi characters as escapes
-(:func:`kg.errors.printable`), so data cannot drive the terminal; csv, tsv and json give
-the exact values.
+column widths. Given the terminal's width, the columns share it (the widest give way
+first, down to :data:`TABLE_MIN_WIDTH`) and every cell is cut to its column; without
+one, a longer later cell widens its own line. Widths are terminal cells (a CJK
+character takes two; rich.cells measures them). Cells are cut at
+:data:`TABLE_CELL_WIDTH` cells, show IRIs shortened by the project's prefixes, and show
+controls and bidi characters as escapes (:func:`kg.errors.printable`), so data cannot
+drive the terminal; csv, tsv and json give the exact values.
 """
 
 from __future__ import annotations
@@ -23,12 +26,15 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 import pyoxigraph as ox
+from rich.cells import cell_len, set_cell_size
 
 from kg.errors import InputError, printable
+from kg.formats import UnknownFormat, format_named
 from kg.namespaces import PREFIXES
 
 SOLUTION_FORMATS = ("csv", "tsv", "json")
-GRAPH_FORMATS = {"ntriples": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}
+GRAPH_FORMATS = ("ntriples", "turtle")
+"""The RDF formats (kg.formats, aliases too: ``nt``, ``ttl``) of CONSTRUCT and DESCRIBE results."""
 OUTPUT_FORMATS = ("table", *SOLUTION_FORMATS, *GRAPH_FORMATS)
 """``--format`` values: ``table`` and the SPARQL results formats for SELECT and ASK,
 N-Triples or Turtle for CONSTRUCT and DESCRIBE."""
@@ -36,28 +42,41 @@ N-Triples or Turtle for CONSTRUCT and DESCRIBE."""
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 TABLE_CELL_WIDTH = 60
+TABLE_MIN_WIDTH = 8
+"""The narrowest a column gets to fit the terminal (a narrower header keeps its width)."""
+TABLE_SEPARATOR = " | "
 TABLE_HEAD_ROWS = 1000
 TRIPLES_PER_CHUNK = 1000
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _BARE_IN_TSV = {f"{XSD}boolean", f"{XSD}integer", f"{XSD}decimal", f"{XSD}double"}
 
 
-def check_format(fmt: str | None) -> None:
-    if fmt is not None and fmt not in OUTPUT_FORMATS:
+def check_format(fmt: str | None) -> str | None:
+    """The output format ``fmt`` names (an RDF format's alias gives its name), or InputError."""
+    if fmt is None or fmt in ("table", *SOLUTION_FORMATS):
+        return fmt
+    try:
+        found = format_named(fmt).name
+    except UnknownFormat:
+        found = None
+    if found not in GRAPH_FORMATS:
         raise InputError.at("--format", None, f"unknown format {fmt!r}", f"choose one of {', '.join(OUTPUT_FORMATS)}")
+    return found
 
 
-def format_result(result: Result, fmt: str | None, terminal: bool = True, name: str = "query") -> str:
+def format_result(result: Result, fmt: str | None, terminal: bool = True, name: str = "query",
+                  width: int | None = None) -> str:
     """The whole result as text (see :func:`stream_result`)."""
-    return "".join(stream_result(result, fmt, terminal, name))
+    return "".join(stream_result(result, fmt, terminal, name, width))
 
 
-def stream_result(result: Result, fmt: str | None, terminal: bool = True, name: str = "query") -> Iterator[str]:
+def stream_result(result: Result, fmt: str | None, terminal: bool = True, name: str = "query",
+                  width: int | None = None) -> Iterator[str]:
     """The result as text in ``fmt``, piece by piece. By default SELECT and ASK results
     are a table on a terminal and SPARQL TSV otherwise; CONSTRUCT and DESCRIBE give
-    N-Triples. A failure while the engine evaluates (a SERVICE's bad answer) is an
-    InputError naming the query."""
-    check_format(fmt)
+    N-Triples. A table fits ``width`` terminal cells when given. A failure while the
+    engine evaluates (a SERVICE's bad answer) is an InputError naming the query."""
+    fmt = check_format(fmt)
     if isinstance(result, ox.QueryTriples):
         if fmt is not None and fmt not in GRAPH_FORMATS:
             raise InputError.at("--format", None, f"{fmt} is for SELECT and ASK queries", "use ntriples or turtle")
@@ -72,8 +91,11 @@ def stream_result(result: Result, fmt: str | None, terminal: bool = True, name: 
         yield f'{{"head":{{}},"boolean":{value}}}\n' if fmt == "json" else f"{value}\n"
         return
     variables = [v.value for v in result.variables]
-    writer = {"tsv": _tsv, "csv": _csv, "json": _json, "table": _table}[fmt]
-    yield from writer(variables, (_row(s, result.variables) for s in _guarded(result, name)))
+    rows = (_row(s, result.variables) for s in _guarded(result, name))
+    if fmt == "table":
+        yield from _table(variables, rows, width)
+        return
+    yield from {"tsv": _tsv, "csv": _csv, "json": _json}[fmt](variables, rows)
 
 
 def _guarded(result: Iterable, name: str) -> Iterator:
@@ -203,7 +225,7 @@ def _triples(triples: Iterable[ox.Triple], fmt: str) -> Iterator[str]:
     """N-Triples or Turtle, a chunk at a time; Turtle's prefixes only before the first."""
     iterator, first = iter(triples), True
     while chunk := list(islice(iterator, TRIPLES_PER_CHUNK)):
-        text = ox.serialize(chunk, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
+        text = ox.serialize(chunk, format=format_named(fmt).oxigraph, prefixes=PREFIXES if fmt == "turtle" else None)
         text = text.decode("utf-8")
         if fmt == "turtle" and not first:  # every chunk declares the prefixes again
             text = text.split("\n", len(PREFIXES))[-1]
@@ -213,24 +235,46 @@ def _triples(triples: Iterable[ox.Triple], fmt: str) -> Iterator[str]:
 
 # ---------------------------------------------------------------- table
 
-def _table(variables: list[str], rows: Iterable[list[Term | None]]) -> Iterator[str]:
+def _table(variables: list[str], rows: Iterable[list[Term | None]], width: int | None = None) -> Iterator[str]:
     """A plain-text table for a terminal: IRIs shortened with the project's prefixes,
-    literals by their value, then the row count."""
+    literals by their value, then the row count (module docstring)."""
     iterator = iter(rows)
     head = [[display_term(t) for t in row] for row in islice(iterator, TABLE_HEAD_ROWS)]
-    widths = [max([len(v), *(len(r[i]) for r in head)]) for i, v in enumerate(variables)]
-    yield _table_line(variables, widths) + "\n" + "-+-".join("-" * w for w in widths) + "\n"
+    widths = [max([cell_len(v), *(cell_len(r[i]) for r in head)]) for i, v in enumerate(variables)]
+    cut = width is not None
+    if cut:
+        widths = fit_widths(widths, width - len(TABLE_SEPARATOR) * (len(widths) - 1), [cell_len(v) for v in variables])
+    yield _table_line(variables, widths, cut) + "\n" + "-+-".join("-" * w for w in widths) + "\n"
     count = len(head)
     for row in head:
-        yield _table_line(row, widths) + "\n"
+        yield _table_line(row, widths, cut) + "\n"
     for row in iterator:
         count += 1
-        yield _table_line([display_term(t) for t in row], widths) + "\n"
+        yield _table_line([display_term(t) for t in row], widths, cut) + "\n"
     yield f"({count} row{'' if count == 1 else 's'})\n"
 
 
-def _table_line(cells: list[str], widths: list[int]) -> str:
-    return " | ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+def fit_widths(widths: list[int], room: int, least: list[int]) -> list[int]:
+    """Column widths that fit ``room`` cells: the widest columns give way first, none
+    narrower than :data:`TABLE_MIN_WIDTH` or its header (``least``) unless that
+    alone is too wide for the room."""
+    floors = [min(w, max(TABLE_MIN_WIDTH, header)) for w, header in zip(widths, least)]
+    cap = max(widths, default=0)
+    while cap > 0 and sum(max(min(w, cap), f) for w, f in zip(widths, floors)) > room:
+        cap -= 1
+    return [max(min(w, cap), f) for w, f in zip(widths, floors)]
+
+
+def _table_line(cells: list[str], widths: list[int], cut: bool = False) -> str:
+    return TABLE_SEPARATOR.join(_fitted(c, w) if cut else c + " " * (w - cell_len(c))
+                                for c, w in zip(cells, widths)).rstrip()
+
+
+def _fitted(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` terminal cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    return set_cell_size(text, width - 1) + "…"
 
 
 def display_term(term: Term | None) -> str:
@@ -246,7 +290,7 @@ def display_term(term: Term | None) -> str:
     else:  # RDF 1.2 triple term
         text = str(term)
     text = printable(" ".join(text.split()))
-    return text if len(text) <= TABLE_CELL_WIDTH else text[:TABLE_CELL_WIDTH - 1] + "…"
+    return text if cell_len(text) <= TABLE_CELL_WIDTH else set_cell_size(text, TABLE_CELL_WIDTH - 1) + "…"
 
 
 def _compact(iri: str) -> str:

@@ -187,10 +187,12 @@ def test_kg_query_bad_requests_exit_2(args, message):
 def test_kg_query_bad_input_file_exits_2(tmp_path):
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .\n")
-    for path, message in ((broken, "cannot parse"), (tmp_path / "missing.nq", "no such file"),
-                          (tmp_path / "graph.rdf", "cannot tell the RDF format")):
+    for path, where, message in ((broken, f"{broken}:1", "cannot parse as turtle"),
+                                 (tmp_path / "missing.nq", tmp_path / "missing.nq", "no such file"),
+                                 (tmp_path / "graph.rdf", tmp_path / "graph.rdf", "RDF/XML is not a format kg reads"),
+                                 (tmp_path / "graph.xyz", tmp_path / "graph.xyz", "cannot tell the RDF format")):
         result = kg_query(str(path), "ASK {}")
-        assert result.exit_code == 2 and f"{path}: error: {message}" in result.stderr
+        assert result.exit_code == 2 and f"{where}: error: {message}" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["query", "load"])

@@ -7,7 +7,8 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from kg.mapping.terms import iri, rdf_list, text
-from kg.serialize import FORMAT_NAMES, serialize
+from kg.formats import EXPORT_FORMATS
+from kg.serialize import serialize
 from tests.rdfcompare import canonical_triples
 
 FORMAT = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -41,7 +42,7 @@ def expected(value: str) -> set[str]:
 def test_literal_round_trip_in_every_format(value):
     quads = quads_for(value)
     want = expected(value)
-    for name in FORMAT_NAMES:
+    for name in (f.name for f in EXPORT_FORMATS):
         text = serialize(quads, name)
         got = canonical_triples(ox.parse(text.encode("utf-8"), format=FORMAT[name]))
         assert got == want, name

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -72,15 +73,19 @@ def assert_no_credential(*texts: str, secrets: list[str] = SECRETS) -> None:
             assert secret.lower() not in text.lower(), f"a credential in: {text!r}"
 
 
+RETRY = re.compile(r"warning: .+; retrying in \d+\.\d s \(attempt \d+ of \d+\)")
+
+
 def assert_one_error_line(result, *fragments: str) -> str:
+    """One error line, after a warning line for each retry (which names the failure)."""
     assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    *retries, line = result.stderr.splitlines()
+    assert line.startswith("error: ") and all(RETRY.fullmatch(r) for r in retries), result.stderr
     assert "Traceback" not in result.output and "\x1b" not in result.stderr
     for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+        assert fragment in line, line
     assert_no_credential(result.stdout, result.stderr)
-    return lines[0]
+    return line
 
 
 def protected(then, kind: str):
@@ -258,9 +263,11 @@ def test_retries_stop_when_the_deadline_leaves_no_time(serve):
 def test_a_connection_closed_in_the_middle_of_the_answer_is_retried_then_one_line(serve):
     server = serve(close_mid_body)
     result, _ = kg_load(server.url, env=CREDENTIALS["bearer"])
-    assert_one_error_line(result, f"{server.url}/store: closed the connection in the middle of its answer "
-                                  f"(graph <{GRAPH}>)")
+    line = assert_one_error_line(result, f"{server.url}/store: closed the connection in the middle of its answer "
+                                         f"(graph <{GRAPH}>)")
     assert [r.method for r in server.requests] == ["HEAD", "PUT", "PUT", "PUT"]
+    assert result.stderr.splitlines()[:-1] == [f"warning: {line.removeprefix('error: ')}; retrying in {delay} s "
+                                               f"(attempt {n} of 3)" for n, delay in ((2, "0.5"), (3, "1.0"))]
 
 
 def test_bytes_that_are_not_http_give_one_line(serve):

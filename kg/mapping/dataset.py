@@ -18,12 +18,12 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from kg import __version__
+from kg.formats import format_of_extension
 from kg.identity import Iris
 from kg.mapping.terms import Term, Triple, date, dcat, dcterms, foaf, integer, iri, kg, prov, rdf, schema, text, void
 from kg.models import ExportSummary
 from kg.namespaces import BIBO, DCTERMS, FOAF, KG_NS, PROV, SCHEMA, SKOS
 from kg.publication import Publication
-from kg.serialize import FORMATS, MEDIA_TYPES
 
 VOCABULARIES = tuple(iri(str(n)) for n in (SCHEMA, BIBO, DCTERMS, FOAF, PROV, SKOS, KG_NS))
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -98,9 +98,9 @@ def _publisher_statements(d: Term, iris: Iris, publication: Publication) -> Iter
 
 
 def _media_type(url: str) -> str | None:
-    """The media type of a dump, by its file name's extension (kg.serialize.FORMATS)."""
-    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
-    return MEDIA_TYPES.get(FORMATS.get(suffix, ""))
+    """The media type of a dump, by its file name's extension (kg.formats)."""
+    found = format_of_extension(PurePosixPath(urlsplit(url).path))
+    return found.media_type if found else None
 
 
 def _contents(d: Term, iris: Iris, summary: ExportSummary) -> Iterator[Triple]:

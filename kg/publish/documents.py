@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.formats import FORMATS_BY_NAME
 from kg.namespaces import PREFIXES
 from kg.publish.negotiation import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, Representation
 from kg.serialize import prefix_header, serialize
 
-OX_FORMATS = {TURTLE: ox.RdfFormat.TURTLE, NTRIPLES: ox.RdfFormat.N_TRIPLES, RDFXML: ox.RdfFormat.RDF_XML}
+OX_FORMATS = {r: FORMATS_BY_NAME[r.name].oxigraph for r in (TURTLE, NTRIPLES, RDFXML)}
 
 
 def jsonld_document(triples: list[ox.Triple]) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.formats import FORMATS_BY_NAME
+
 
 @dataclass(frozen=True, slots=True)
 class Representation:
@@ -37,10 +39,18 @@ class Representation:
 
 
 HTML = Representation("html", ".html", "text/html", ("text/html", "application/xhtml+xml"), "HTML")
-TURTLE = Representation("turtle", ".ttl", "text/turtle", ("text/turtle", "application/x-turtle"), "Turtle")
-JSONLD = Representation("json-ld", ".jsonld", "application/ld+json", ("application/ld+json", "application/json"), "JSON-LD")
-NTRIPLES = Representation("ntriples", ".nt", "application/n-triples", ("application/n-triples",), "N-Triples")
-RDFXML = Representation("rdf-xml", ".rdf", "application/rdf+xml", ("application/rdf+xml",), "RDF/XML")
+
+
+def _rdf(name: str, *also_accepted: str) -> Representation:
+    """An RDF representation: name, suffix, media type and title from kg.formats."""
+    rdf = FORMATS_BY_NAME[name]
+    return Representation(rdf.name, rdf.extension, rdf.media_type, (rdf.media_type, *also_accepted), rdf.title)
+
+
+TURTLE = _rdf("turtle", "application/x-turtle")
+JSONLD = _rdf("json-ld", "application/json")
+NTRIPLES = _rdf("ntriples")
+RDFXML = _rdf("rdf-xml")
 
 REPRESENTATIONS: tuple[Representation, ...] = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
 """Every representation, in the server's order of preference (ties in ``Accept`` go to

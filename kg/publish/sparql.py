@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.formats import FORMATS_BY_NAME
 from kg.namespaces import PREFIXES
 from kg.publish.negotiation import HTML, NTRIPLES, RDFXML, TURTLE, Representation, choose
 
@@ -36,7 +37,7 @@ CSV = Representation("csv", ".csv", "text/csv", ("text/csv",))
 TSV = Representation("tsv", ".tsv", "text/tab-separated-values", ("text/tab-separated-values",))
 SOLUTION_FORMATS = {JSON: ox.QueryResultsFormat.JSON, XML: ox.QueryResultsFormat.XML,
                     CSV: ox.QueryResultsFormat.CSV, TSV: ox.QueryResultsFormat.TSV}
-GRAPH_FORMATS = {TURTLE: ox.RdfFormat.TURTLE, NTRIPLES: ox.RdfFormat.N_TRIPLES, RDFXML: ox.RdfFormat.RDF_XML}
+GRAPH_FORMATS = {r: FORMATS_BY_NAME[r.name].oxigraph for r in (TURTLE, NTRIPLES, RDFXML)}
 FORMAT_PARAMETER = {"html": HTML, "json": JSON, "xml": XML, "csv": CSV, "tsv": TSV,
                     "turtle": TURTLE, "ntriples": NTRIPLES, "rdfxml": RDFXML}
 """``format=`` values (the query page's choices), which override ``Accept``."""

@@ -27,9 +27,10 @@ import pyoxigraph as ox
 
 from kg.data import data_file
 from kg.errors import InputError
+from kg.formats import readable_file, unparsable
 from kg.identity import check_base
 from kg.namespaces import CATEGORY_NS, DCTERMS, DEFAULT_BASE, KG_NS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
-from kg.query import RDF_FORMATS, read_store
+from kg.query import read_store
 
 ONTOLOGY_IRI = KG_NS.rstrip("#")
 """The ontology document: ``kg:`` terms are hash IRIs of it (Cool URIs, section 4.1)."""
@@ -244,16 +245,11 @@ def read_published(exports: list[Path], base: str | None = None) -> Published:
 
 def _load_into(store: ox.Store, path: Path) -> None:
     """Add an RDF file to the store (format from its extension), or say which file is bad."""
-    fmt = RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError.at(str(path), None, "cannot tell the RDF format from the file name",
-                            f"use one of {', '.join(RDF_FORMATS)}")
-    if not path.is_file():
-        raise InputError.at(str(path), None, "no such file")
+    fmt = readable_file(path)
     try:
-        store.bulk_load(path=str(path), format=fmt)
+        store.bulk_load(path=str(path), format=fmt.oxigraph)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError.at(str(path), None, f"cannot parse: {' '.join(str(exc).split())}") from None
+        raise unparsable(path, fmt, exc) from None
 
 
 def _guess_base(store: ox.Store) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from rdflib import Graph
 
@@ -99,12 +99,14 @@ def prepare(groups: Iterable[Iterable[str]], engine: Engine = DEFAULT_ENGINE) ->
             program(shapes(), _selection(names))
 
 
-def validate_file(path: Path, fmt: str, engine: Engine = DEFAULT_ENGINE) -> ValidationReport:
+def validate_file(path: Path, fmt: str | None = None, engine: Engine = DEFAULT_ENGINE,
+                  stdin: IO[bytes] | None = None) -> ValidationReport:
     """SHACL-validate an RDF file (every graph of it, as one) against every shape; the
-    file is read with pyoxigraph, as it streams (kg.validate.files)."""
+    file is read with pyoxigraph, as it streams (kg.validate.files), in ``fmt`` (a
+    format of kg.formats), else the format its extension names; ``-`` reads ``stdin``."""
     from kg.validate.files import read_triples
 
-    return validate_graph(read_triples(path, fmt), engine)
+    return validate_graph(read_triples(path, fmt, stdin), engine)
 
 
 def targeted_shapes() -> set[str]:

@@ -8,25 +8,19 @@ shapes do not depend on the graph a triple is in.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from kg.errors import InputError
+from typing import IO
+
+from kg.formats import read_quads
 from kg.mapping.terms import Triple
 from kg.validate.terms import from_oxigraph
 
-_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
 
-
-def read_triples(path: Path, fmt: str) -> list[Triple]:
-    """The distinct triples of an RDF file (``fmt``: turtle, ntriples, nquads, trig,
-    json-ld); InputError, naming the file and line, if it cannot be read."""
-    import pyoxigraph as ox
-
-    formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-               "trig": ox.RdfFormat.TRIG, "json-ld": ox.RdfFormat.JSON_LD}
-    if not path.is_file():
-        raise InputError.at(str(path), None, "no such file")
+def read_triples(path: Path, fmt: str | None = None, stdin: IO[bytes] | None = None) -> list[Triple]:
+    """The distinct triples of an RDF file (``fmt``: a format of kg.formats, else the one
+    its extension names), or of ``stdin`` for ``-``; InputError, naming the file and
+    line, if it cannot be read."""
     terms: dict = {}
 
     def term(node) -> str:  # noqa: ANN001 - a pyoxigraph term, converted once per distinct term
@@ -36,11 +30,6 @@ def read_triples(path: Path, fmt: str) -> list[Triple]:
         return found
 
     triples: dict[Triple, None] = {}
-    try:
-        for quad in ox.parse(path=str(path), format=formats[fmt]):
-            triples[(term(quad.subject), term(quad.predicate), term(quad.object))] = None
-    except (SyntaxError, ValueError, OSError) as exc:
-        found = _LINE.search(str(exc))
-        raise InputError.at(str(path), int(found.group(1)) if found else None, f"cannot parse as {fmt}: {exc}",
-                            "check the file's syntax, or give its format with --format") from None
+    for quad in read_quads(path, fmt, stdin=stdin):
+        triples[(term(quad.subject), term(quad.predicate), term(quad.object))] = None
     return list(triples)
