@@ -169,3 +169,31 @@ def test_serve_answers_for_several_exports_at_once(tricky, tmp_path):
             assert status == 303 and headers["location"].endswith(".nt"), (path, status)
     finally:
         web.stop()
+
+
+def test_documents_are_the_same_bytes_in_every_run():
+    """Blank nodes (a work's bibo:authorList cells) keep the export's labels: a store's
+    own loader would give them new random ones each time the exports are read."""
+    from kg.publish.documents import rdf_document
+    from kg.publish.negotiation import NTRIPLES, TURTLE
+
+    first, second = read_published([EXPORT]), read_published([EXPORT])
+    rows = first.store.query("SELECT DISTINCT ?w WHERE { GRAPH ?g { ?w <http://purl.org/ontology/bibo/authorList> ?l } }")
+    works = [row["w"].value for row in rows]
+    assert len(works) > 10
+    for work in works:
+        for representation in (NTRIPLES, TURTLE):
+            one, two = (rdf_document(p.describe(work), representation) for p in (first, second))
+            assert one == two and b"_:l" in one, work
+
+
+def test_blank_nodes_of_two_exports_never_merge(tmp_path):
+    """Two exports that use the same blank node labels for different lists (here: the
+    same export, its lists' members changed in the second) keep each list whole."""
+    changed = tmp_path / "changed.nq"
+    changed.write_text(EXPORT.read_text(encoding="utf-8").replace("/person/", "/person/other-"), encoding="utf-8")
+    published = read_published([EXPORT, changed])
+    rows = published.store.query("SELECT ?cell (COUNT(?first) AS ?n) WHERE { GRAPH ?g { ?cell "
+                                 "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> ?first } } GROUP BY ?cell")
+    counts = [int(row["n"].value) for row in rows]
+    assert counts and set(counts) == {1}

@@ -221,8 +221,8 @@ def read_published(exports: list[Path], base: str | None = None) -> Published:
     if not exports:
         raise InputError.at("EXPORT", None, "no export given", "kg serve out/examples.nq")
     store, report, bases, void_triples = ox.Store(), Report(), [], []
-    for export in exports:
-        _load_into(store, export)
+    for number, export in enumerate(exports):
+        _load_into(store, export, number)
         found = sidecars(export)
         if found.void:
             void = read_store(found.void)
@@ -242,8 +242,13 @@ def read_published(exports: list[Path], base: str | None = None) -> Published:
     return Published(store, base, report, ontology, sorted(set(void_triples), key=str), tuple(exports))
 
 
-def _load_into(store: ox.Store, path: Path) -> None:
-    """Add an RDF file to the store (format from its extension), or say which file is bad."""
+def _load_into(store: ox.Store, path: Path, number: int = 0) -> None:
+    """Add an RDF file to the store (format from its extension), or say which file is bad.
+
+    Blank nodes keep the labels the export gave them (a store's loader would give them
+    random ones, and the site's documents would differ from run to run); those of the
+    second and later exports get ``e{number}`` before their label, so two exports'
+    blank nodes never merge."""
     fmt = RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError.at(str(path), None, "cannot tell the RDF format from the file name",
@@ -251,9 +256,19 @@ def _load_into(store: ox.Store, path: Path) -> None:
     if not path.is_file():
         raise InputError.at(str(path), None, "no such file")
     try:
-        store.bulk_load(path=str(path), format=fmt)
+        quads = ox.parse(path=str(path), format=fmt)
+        store.extend(quads if number == 0 else (_relabelled(q, f"e{number}") for q in quads))
     except (SyntaxError, ValueError, OSError) as exc:
         raise InputError.at(str(path), None, f"cannot parse: {' '.join(str(exc).split())}") from None
+
+
+def _relabelled(quad: ox.Quad, prefix: str) -> ox.Quad:
+    def term(t):
+        return ox.BlankNode(prefix + t.value) if isinstance(t, ox.BlankNode) else t
+
+    if not any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name)):
+        return quad
+    return ox.Quad(term(quad.subject), quad.predicate, term(quad.object), term(quad.graph_name))
 
 
 def _guess_base(store: ox.Store) -> str:
