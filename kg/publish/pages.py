@@ -137,7 +137,6 @@ def person(page: Page, ctx: Context) -> Page:
     """Name, other spellings, works in date order with co-authors, and the people the
     reconciliation report says may be the same person."""
     def coauthors(work: str) -> tuple[Link, ...]:
-        date = ctx.published.value(work, str(SCHEMA.datePublished))
         head = ctx.published.value(work, str(BIBO.authorList))
         members = list_members(ctx.published, head, COAUTHORS_SHOWN + 1) if head is not None else []
         others = [m.value for m in members if isinstance(m, ox.NamedNode) and m.value != ctx.iri][:COAUTHORS_SHOWN]

@@ -36,7 +36,8 @@ def link(value: Link) -> Markup:
 @cache
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("kg.publish", "templates"), autoescape=select_autoescape(default=True),
-                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
+                      auto_reload=False)  # the package's templates do not change while it runs: no stat a page
     env.globals["link"] = link
     return env
 

@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from importlib.resources import files
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote
 
 from kg.errors import InputError
@@ -46,23 +46,25 @@ class SiteSummary:
     files: int
 
 
-def file_path(root: Path, site_path: str, suffix: str) -> Path:
-    """Where the document of a site path is written: percent-decoded, inside ``root``."""
-    relative = PurePosixPath(unquote(site_path) + suffix)
-    if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
+def file_path(root: str, site_path: str, suffix: str) -> str:
+    """Where the document of a site path is written: percent-decoded, inside ``root``
+    (empty and ``.`` segments dropped, as a URL path's are; ``..`` refused)."""
+    decoded = unquote(site_path) + suffix
+    parts = [part for part in decoded.split("/") if part not in ("", ".")]
+    if decoded.startswith("/") or ".." in parts:
         raise InputError.at(site_path, None, "an IRI path that cannot be a file name in the site",
                             "such IRIs are not made by kg export; check the base")
-    return root.joinpath(*relative.parts)
+    return os.path.join(root, *parts)
 
 
-def _write(path: Path, content: str | bytes, folders: set[Path] | None = None) -> None:
-    if folders is None or path.parent not in folders:
-        path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: str, content: str | bytes, folders: set[str] | None = None) -> None:
+    folder = os.path.dirname(path)
+    if folders is None or folder not in folders:
+        os.makedirs(folder, exist_ok=True)
         if folders is not None:
-            folders.add(path.parent)
-    data = content.encode("utf-8") if isinstance(content, str) else content
+            folders.add(folder)
     with open(path, "wb") as handle:
-        handle.write(data)
+        handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def _write_resources(task: tuple[str, list[str], Site]) -> int:
@@ -80,9 +82,9 @@ def _write_resources(task: tuple[str, list[str], Site]) -> int:
         page = resource_page(published, iri, triples, documents[JSONLD].decode("utf-8"))
         if page is None:
             continue
-        _write(file_path(Path(root), path, ".html"), render_page(page, site), folders)
+        _write(file_path(root, path, ".html"), render_page(page, site), folders)
         for representation, document in documents.items():
-            _write(file_path(Path(root), path, representation.suffix), document, folders)
+            _write(file_path(root, path, representation.suffix), document, folders)
         written += 1 + len(documents)
     return written
 
@@ -120,7 +122,7 @@ def _write_rest(published: Published, root: Path, iris: list[str], site: Site, f
     texts.update(config_files(published, str(final)))
     texts[MARKER] = "This folder was written by kg publish; kg publish may replace it whole.\n"
     for name, content in texts.items():
-        _write(root / name, content)
+        _write(str(root / name), content)
     return len(texts)
 
 

@@ -19,6 +19,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from urllib.parse import quote
@@ -41,6 +42,9 @@ TYPE = ox.NamedNode(str(RDF.type))
 QUALIFIED_ATTRIBUTION = ox.NamedNode(str(PROV.qualifiedAttribution))
 MAX_REVERSE = 1000
 """At most this many resources pointing to one are listed on its page (bounded pages)."""
+CACHED_LOOKUPS = 1 << 16
+"""Labels and values kept by a process (the store is read-only): pages name the same
+people, works and categories again and again (co-authors, a person's works' dates)."""
 
 
 def node(iri: str) -> ox.NamedNode:
@@ -96,6 +100,8 @@ class Published:
         self.title = titles[0] if titles else "Knowledge graph"
         self.graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         self.graph_sizes = self._graph_sizes()
+        self.label = lru_cache(maxsize=CACHED_LOOKUPS)(self._label)
+        self._objects = lru_cache(maxsize=CACHED_LOOKUPS)(self._objects_of)
 
     # ------------------------------------------------------------- IRIs and paths
     def path_of(self, iri: str) -> str | None:
@@ -153,9 +159,13 @@ class Published:
         yield ox.Triple(g, TYPE, node(str(VOID.Dataset)))
         yield ox.Triple(g, node(str(VOID.triples)), ox.Literal(str(self.graph_sizes[iri]), datatype=node(str(XSD.integer))))
 
-    def objects(self, iri: str | ox.NamedNode | ox.BlankNode, predicate: str) -> list:
+    def objects(self, iri: str | ox.NamedNode | ox.BlankNode, predicate: str) -> tuple:
+        return self._objects(iri, predicate)
+
+    def _objects_of(self, iri: str | ox.NamedNode | ox.BlankNode, predicate: str) -> tuple:
         subject = node(iri) if isinstance(iri, str) else iri
-        return sorted({q.object for q in self.store.quads_for_pattern(subject, node(predicate), None, None)}, key=str)
+        return tuple(sorted({q.object for q in self.store.quads_for_pattern(subject, node(predicate), None, None)},
+                            key=str))
 
     def value(self, iri: str | ox.NamedNode, predicate: str) -> ox.NamedNode | ox.Literal | None:
         found = self.objects(iri, predicate)
@@ -172,7 +182,7 @@ class Published:
             return ["http://www.w3.org/2002/07/owl#Ontology"]
         return [t.value for t in self.objects(iri, str(RDF.type)) if isinstance(t, ox.NamedNode)]
 
-    def label(self, iri: str) -> str:
+    def _label(self, iri: str) -> str:
         """What a page calls a resource: its name, label or title, else its IRI's last part."""
         subject = node(iri)
         for predicate in LABELS:
