@@ -2,7 +2,8 @@
 
 For every resource it writes its page and its RDF documents at the resource's path
 plus a suffix (``work/x.html``, ``work/x.ttl``, ``.jsonld``, ``.nt``, ``.rdf``), the
-paths percent-decoded as web servers map URLs to files; then the index pages, the
+paths percent-decoded as web servers map URLs to files (an authorship has none: its
+work's describe it, :meth:`kg.publish.store.Published.described_by`); then the index pages, the
 search page and its JSON index, ``sitemap.xml``, the VoID at ``.well-known/void.*``, a
 404 page, the stylesheet and script, and in ``_config/`` the nginx and Apache
 configurations that answer each extensionless IRI as ``kg serve`` does
@@ -103,7 +104,8 @@ def _write_resources_all(published: Published, root: Path, iris: list[str], site
 
 
 def _write_rest(published: Published, root: Path, iris: list[str], site: Site, final: Path) -> int:
-    """Everything that is not a resource's own document."""
+    """Everything that is not a resource's own document (``iris``: those that have
+    documents, the sitemap's pages)."""
     indexes = Indexes(published)
     texts: dict[str, str | bytes] = {"index.html": render_page(indexes.home(), site),
                                      "search.html": render("search.html", site, "search", title="Search"),
@@ -136,9 +138,10 @@ def write_site(published: Published, output: Path, jobs: int | None = None) -> S
     staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging."))
     try:
         iris = published.served_iris()
+        own = published.document_iris(iris)
         site = Site(published.title, ", ".join(p.name for p in published.exports), sparql=False)
-        count = _write_resources_all(published, staging, iris, site, jobs or os.cpu_count() or 1)
-        count += _write_rest(published, staging, iris, site, output)
+        count = _write_resources_all(published, staging, own, site, jobs or os.cpu_count() or 1)
+        count += _write_rest(published, staging, own, site, output)
         os.chmod(staging, 0o755)
         _swap(staging, output)
     except BaseException:

@@ -11,6 +11,13 @@ IRIs and paths: an IRI under the base is served at its path relative to the base
 project's own namespaces (``https://w3id.org/kg/ns``, the ontology, a hash namespace,
 and ``https://w3id.org/kg/category/``) are served at ``ns`` and ``category/``, where a
 w3id.org redirect for this site would point.
+
+Documents: every served IRI has its own page and RDF documents but an authorship,
+``{work}/authorship/N`` (as :func:`kg.mapping.work.authors_to_triples` mints it),
+which its work's documents describe whole (:meth:`Published.describe` of a work holds
+its authorships' triples): it answers with its work's documents (:meth:`Published.described_by`).
+Authorships are 42 % of the resources of a typical export, and each of their pages
+said no more than the work's list of authors.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ LABELS = tuple(ox.NamedNode(str(p)) for p in (SCHEMA.name, RDFS.label, SKOS.pref
 """Predicates whose value names a resource on a page, first found wins."""
 TYPE = ox.NamedNode(str(RDF.type))
 QUALIFIED_ATTRIBUTION = ox.NamedNode(str(PROV.qualifiedAttribution))
+AUTHORSHIP = "/authorship/"
+"""What separates a work's IRI and its authorships' (kg.mapping.work)."""
 MAX_REVERSE = 1000
 """At most this many resources pointing to one are listed on its page (bounded pages)."""
 CACHED_LOOKUPS = 1 << 16
@@ -124,6 +133,16 @@ class Published:
             return CATEGORY_NS + path[len(CATEGORY_PATH):]
         return self.base + path
 
+    def described_by(self, iri: str) -> str | None:
+        """The IRI whose documents describe this resource, when they are not its own: for
+        an authorship ``{work}/authorship/N`` that ``{work}`` points to by
+        prov:qualifiedAttribution, the work; else None."""
+        work, separator, number = iri.rpartition(AUTHORSHIP)
+        if not separator or not number or "/" in number or self.path_of(work) is None:
+            return None
+        found = self.store.quads_for_pattern(node(work), QUALIFIED_ATTRIBUTION, node(iri), None)
+        return work if next(iter(found), None) is not None else None
+
     # ------------------------------------------------------------- lookups
     def exists(self, iri: str) -> bool:
         if iri == ONTOLOGY_IRI or iri in self.graph_sizes:
@@ -205,12 +224,22 @@ class Published:
         return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
 
     def served_iris(self) -> list[str]:
-        """Every IRI this site has a page for: each subject it can serve, each named graph,
-        the ontology document; sorted."""
+        """Every IRI this site resolves: each subject it can serve, each named graph, the
+        ontology document; sorted."""
         subjects = {s.value for s in _subjects(self.store) if self.path_of(s.value) is not None}
         subjects |= {g for g in self.graphs if self.path_of(g) is not None}
         subjects.add(ONTOLOGY_IRI)
         return sorted(s for s in subjects if "#" not in (self.path_of(s) or "#"))
+
+    def document_iris(self, served: list[str]) -> list[str]:
+        """Those of the ``served`` IRIs that have a page and documents of their own."""
+        return [iri for iri in served if self.described_by(iri) is None]
+
+
+def anchor(iri: str, host: str) -> str:
+    """The fragment of the page of ``host`` (its :meth:`Published.described_by`) that
+    shows ``iri``: ``authorship/3``."""
+    return iri[len(host) + 1:]
 
 
 def _subjects(store: ox.Store) -> Iterable[ox.NamedNode]:
