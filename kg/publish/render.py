@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from kg import __version__
-from kg.publish.views import Link, Page
+from kg.publish.views import Item, Link, Page
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +27,30 @@ class Site:
     version: str = __version__
 
 
+def _link(value: Link) -> str:
+    text = f'<a href="{escape(value.href)}">{escape(value.text)}</a>' if value.href else escape(value.text)
+    return f"{text} <small>({escape(value.note)})</small>" if value.note else text
+
+
 def link(value: Link) -> Markup:
     """A link (or text) with its note, every part escaped."""
-    text = f'<a href="{escape(value.href)}">{escape(value.text)}</a>' if value.href else str(escape(value.text))
-    return Markup(f"{text} <small>({escape(value.note)})</small>" if value.note else text)
+    return Markup(_link(value))
+
+
+def links(values: tuple[Link, ...]) -> Markup:
+    """Links separated by commas (a page's facts and statements: made here, not by a
+    template loop, since pages have thousands)."""
+    return Markup(", ".join(map(_link, values)))
+
+
+def item(value: Item) -> Markup:
+    """One ``<li>`` of a section: its link, then its details after a dash."""
+    anchor = f' id="{escape(value.anchor)}"' if value.anchor else ""
+    details = ""
+    if value.details:
+        lead = f"{escape(value.lead)} " if value.lead else ""
+        details = f'<span class="details"> — {lead}{", ".join(map(_link, value.details))}</span>'
+    return Markup(f"<li{anchor}>{_link(value.link)}{details}</li>")
 
 
 @cache
@@ -38,7 +58,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("kg.publish", "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
                       auto_reload=False)  # the package's templates do not change while it runs: no stat a page
-    env.globals["link"] = link
+    env.globals.update(link=link, links=links, item=item)
     return env
 
 
