@@ -17,6 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.publish.documents import rdf_document
+from kg.publish.negotiation import NTRIPLES, TURTLE
 from kg.publish.site import write_site
 from kg.publish.store import read_published
 from tests.publish_fixtures import EXPORT
@@ -175,11 +177,9 @@ def test_serve_answers_for_several_exports_at_once(tricky, tmp_path):
 def test_documents_are_the_same_bytes_in_every_run():
     """Blank nodes (a work's bibo:authorList cells) keep the export's labels: a store's
     own loader would give them new random ones each time the exports are read."""
-    from kg.publish.documents import rdf_document
-    from kg.publish.negotiation import NTRIPLES, TURTLE
-
     first, second = read_published([EXPORT]), read_published([EXPORT])
-    rows = first.store.query("SELECT DISTINCT ?w WHERE { GRAPH ?g { ?w <http://purl.org/ontology/bibo/authorList> ?l } }")
+    rows = first.store.query("SELECT DISTINCT ?w WHERE { GRAPH ?g { "
+                             "?w <http://purl.org/ontology/bibo/authorList> ?l } }")
     works = [row["w"].value for row in rows]
     assert len(works) > 10
     for work in works:

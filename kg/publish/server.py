@@ -134,8 +134,8 @@ async def resource(request: Request) -> Response:
             host = published.described_by(iri)
             if host is None:
                 return _document(state, iri, representation)
-            return _not_found(state, request, path, f"<{iri}> has no documents of its own: its work's describe it, "
-                                                    f"/{published.path_of(host)}{representation.suffix}")
+            why = f"<{iri}> has no documents of its own: its work's describe it, /{published.path_of(host)}"
+            return _not_found(state, request, path, why + representation.suffix)
         index = state.index_pages.get(stem) if representation is HTML else None
         if index is not None:
             return HTMLResponse(render_page(index, state.site))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -296,13 +297,13 @@ def _load_into(store: ox.Store, path: Path, number: int = 0) -> None:
         raise InputError.at(str(path), None, "no such file")
     try:
         quads = ox.parse(path=str(path), format=fmt)
-        store.extend(quads if number == 0 else (_relabelled(q, f"e{number}") for q in quads))
+        store.bulk_extend(quads if number == 0 else (_relabelled(q, f"e{number}") for q in quads))
     except (SyntaxError, ValueError, OSError) as exc:
         raise InputError.at(str(path), None, f"cannot parse: {' '.join(str(exc).split())}") from None
 
 
 def _relabelled(quad: ox.Quad, prefix: str) -> ox.Quad:
-    def term(t):
+    def term(t: Any) -> Any:
         return ox.BlankNode(prefix + t.value) if isinstance(t, ox.BlankNode) else t
 
     if not any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name)):
