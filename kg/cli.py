@@ -2,7 +2,7 @@
 
 Exit codes: 0 ok, 1 the data does not conform to the shapes, 2 bad input or usage,
 3 internal error (traceback only with ``--debug``), 130 interrupted (Ctrl-C), 141 the
-reader of stdout went away (``kg query … | head``).
+reader of stdout went away (``kg query … | head``), 143 stopped by SIGTERM (``kg export``).
 """
 
 from __future__ import annotations
@@ -10,39 +10,39 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
+import signal
 import sys
-import tempfile
 import traceback
 from collections.abc import Iterator
+from enum import Enum
 from itertools import chain
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rdflib import Dataset, Graph
 
 from kg import __version__
-from kg.errors import InputError, KgError, NonConformingError
+from kg.errors import InputError, KgError, NonConformingError, environment_error, shown_path
 from kg.namespaces import DEFAULT_BASE
 from kg.load import LoadOptions, load_files
 from kg.parse import Context, gather_evidence, read_profile
-from kg.pipeline import ExportOptions, ExportResult, export, find_profiles
+from kg.output import OutputPaths
+from kg.pipeline import ExportOptions, ExportResult, export_files, find_profiles
 from kg.publication import export_settings
 from kg.reconcile import report_warnings
 from kg.query import read_query
 from kg.query_process import QueryJob, run_bounded
-from kg.serialize import StagedFile, format_for, write_all_atomic
+from kg.serialize import format_for
 from kg.stream import Progress
-from kg.validate import ValidationReport, validate_graph
+from kg.validate import DEFAULT_ENGINE, ValidationReport, validate_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn publication-profile text files into a validated schema.org + BIBO knowledge graph.")
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 0, 1, 2, 3, 130, 141
-RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "json-ld": "json-ld"}
+EXIT_TERMINATED = 143
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no warnings: only a one-line summary.")]
@@ -50,6 +50,15 @@ EXAMPLES_PER_KIND = 3
 """Warnings printed per kind; the report has them all."""
 REPORT_KEYS = {"disagreement": "disagreements", "unmatched-abstract": "unmatched_abstracts"}
 """Where the report lists warnings of a kind (the others: "warnings")."""
+
+
+class EngineName(str, Enum):
+    fast = "fast"
+    pyshacl = "pyshacl"
+
+
+EngineOption = Annotated[EngineName, typer.Option(
+    "--engine", help="SHACL engine: fast (kg's own) or pyshacl (the reference); they give the same results.")]
 
 
 def _err(text: str) -> None:
@@ -63,6 +72,8 @@ def _fail(exc: BaseException, debug: bool) -> typer.Exit:
         _print_report(report)
         _err(f"error: {exc}")
         return typer.Exit(EXIT_NONCONFORMING)
+    if isinstance(exc, OSError):  # permissions, a full disk, a path that is not what it should be
+        exc = environment_error(exc)
     if isinstance(exc, KgError):
         _err(str(exc))
         return typer.Exit(exc.exit_code)
@@ -103,43 +114,56 @@ def export_command(
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use (0: one per core); the output is the same for any.")] = 0,
     max_errors: Annotated[int, typer.Option("--max-errors", min=0, help="Skip up to N records that cannot be read, each reported (stderr and the report's 'rejected'); past N nothing is written. Default 0: any bad record stops the export.")] = 0,
+    engine: EngineOption = EngineName(DEFAULT_ENGINE),
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
     """Export profiles as one validated RDF graph, with its reconciliation report and
-    VoID description beside it (all written atomically, or none)."""
-    staged: StagedFile | None = None
+    VoID description beside it (all three written whole, or none)."""
     try:
-        chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
-        given = {"base": base, "dataset": dataset, "title": title, "license": license_iri, "publisher": publisher,
-                 "publisher-iri": publisher_iri, "issued": issued, "dump-url": dump_url,
-                 "sparql-endpoint": sparql_endpoint}
-        base, publication = export_settings(given, config, os.environ, output)
-        options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation,
-                                jobs=jobs or os.cpu_count() or 1, publication=publication, max_errors=max_errors)
-        report, description = _sidecars(output, report, description)
-        with ExitStack() as stack:
-            if output == "-":  # stdout gets the document once it is whole and valid
-                handle = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n"))
-            else:
-                staged = StagedFile(Path(output))
-                handle = staged.handle
-            with _progress(enabled=not quiet) as progress:
-                result = export(paths, options, handle, progress)
-            sidecars = {path: content for path, content in ((report, result.write_report),
-                                                      (description, result.description)) if path is not None}
-            write_all_atomic(sidecars, [staged] if staged else [])
-            if output == "-":
-                handle.seek(0)
-                shutil.copyfileobj(handle, sys.stdout)
+        with _signals_raise():
+            chosen = format_for(output, fmt) if fmt or output != "-" else "turtle"
+            given = {"base": base, "dataset": dataset, "title": title, "license": license_iri, "publisher": publisher,
+                     "publisher-iri": publisher_iri, "issued": issued, "dump-url": dump_url,
+                     "sparql-endpoint": sparql_endpoint}
+            base, publication = export_settings(given, config, os.environ, output)
+            options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation,
+                                    jobs=jobs or os.cpu_count() or 1, publication=publication, max_errors=max_errors,
+                                    engine=engine.value)
+            report, description = _sidecars(output, report, description)
+            outputs = OutputPaths(export=None if output == "-" else Path(output), report=report,
+                                  description=description)
+            with _progress(enabled=not quiet) as progress:  # stdout gets the document once it is whole and valid
+                result = export_files(paths, options, outputs, progress, read=[("--config", config)] if config else (),
+                                      stdout=sys.stdout.buffer if output == "-" else None)
+            if not quiet:
+                _rejected(result)
+                _warnings(result, report)
+            _summary(result, output, report, description, quiet)
+    except KeyboardInterrupt as exc:
+        raise _interrupted(exc) from None
+    except BrokenPipeError:
+        raise _reader_gone() from None
     except Exception as exc:  # noqa: BLE001 - the CLI maps every error to an exit code
-        if staged is not None:
-            staged.discard()
         raise _fail(exc, debug) from None
-    if not quiet:
-        _rejected(result)
-        _warnings(result, report)
-    _summary(result, output, report, description, quiet)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, so that it stops as Ctrl-C does."""
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While the block runs, SIGTERM (``kill``, a service manager stopping kg) raises
+    :class:`Terminated`: the export then removes its working files as for Ctrl-C."""
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    before = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 @contextmanager
@@ -202,45 +226,32 @@ def _summary(result: ExportResult, output: str, report: Path | None, description
     g, r = result.summary, result.summary.report
     _err(f"exported {len(g.profiles)} profile(s), {g.records} records ({g.records + len(r.rejected)} read, "
          f"{len(r.rejected)} rejected): {g.works} works, {g.people} people, {g.organizations} organisations, "
-         f"{result.triples} triples" + ("" if output == "-" else f" -> {output}"))
+         f"{result.triples} triples" + ("" if output == "-" else f" -> {shown_path(output)}"))
     if quiet:
         return
     _err(f"reconciliation: {len(r.disagreements)} disagreement(s), {len(r.unmatched_abstracts)} abstract(s) "
          f"matching no title, {len(r.person_candidates)} person candidate(s), {len(r.owner_candidates)} owner "
          f"candidate(s), {len(r.inferred_owners)} inferred owner(s)"
-         + (f"; report -> {report}" if report else "") + (f"; description -> {description}" if description else ""))
+         + (f"; report -> {shown_path(report)}" if report else "")
+         + (f"; description -> {shown_path(description)}" if description else ""))
 
 
 @app.command("validate")
 def validate_command(
     file: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .nt, .nq, .trig, .jsonld).")],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="Format of the file (default: from its extension).")] = None,
+    engine: EngineOption = EngineName(DEFAULT_ENGINE),
     debug: Debug = False,
 ) -> None:
-    """Validate any RDF file against the project's SHACL shapes."""
+    """Validate any RDF file against the project's SHACL shapes (every graph of it, as one)."""
     try:
-        graph = _load(file, format_for(str(file), fmt))
-        report = validate_graph(graph)
+        report = validate_file(file, format_for(str(file), fmt), engine.value)
     except Exception as exc:  # noqa: BLE001
         raise _fail(exc, debug) from None
     _print_report(report)
     if not report.conforms:
         raise typer.Exit(EXIT_NONCONFORMING)
     _err(f"{file}: conforms")
-
-
-def _load(file: Path, fmt: str) -> Graph:
-    if not file.is_file():
-        raise InputError.at(str(file), None, "no such file")
-    dataset = Dataset()
-    try:
-        dataset.parse(file, format=RDFLIB_FORMATS[fmt])
-    except Exception as exc:  # noqa: BLE001 - any parser error is bad input
-        raise InputError.at(str(file), None, f"cannot parse as {fmt}: {exc}") from None
-    graph = Graph()
-    for s, p, o, _ in dataset.quads():
-        graph.add((s, p, o))
-    return graph
 
 
 @app.command("parse")
@@ -350,8 +361,12 @@ def load_command(
         _err(f"loaded {len(written)} graph(s), {sum(i.triples for i in written)} triples into {endpoint}")
 
 
-def _interrupted() -> typer.Exit:
-    """Ctrl-C: one line and the shell's code for SIGINT (128 + 2)."""
+def _interrupted(exc: KeyboardInterrupt | None = None) -> typer.Exit:
+    """Ctrl-C: one line and the shell's code for SIGINT (128 + 2); SIGTERM (kg export):
+    the code for SIGTERM (128 + 15)."""
+    if isinstance(exc, Terminated):
+        _err("error: terminated")
+        return typer.Exit(EXIT_TERMINATED)
     _err("error: interrupted")
     return typer.Exit(EXIT_INTERRUPTED)
 
@@ -409,5 +424,13 @@ def publish_command(
              f"(web server configuration: {output}/_config/)")
 
 
+class _Notices(logging.Handler):
+    """kg.validate's notices (pyshacl validates instead of the fast engine), on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _err(f"warning: {record.getMessage()}")
+
+
 logging.getLogger("kg").addHandler(logging.NullHandler())
+logging.getLogger("kg.validate").addHandler(_Notices(logging.WARNING))
 __all__ = ["app"]

@@ -3,10 +3,15 @@ once here as ``path:line: error: message`` (the format compilers and linters use
 
 from __future__ import annotations
 
+import errno
+import os
 import unicodedata
+from pathlib import PurePath
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from kg.cleanup import SPILL_PREFIX
 
 
 class Diagnostic(BaseModel):
@@ -24,7 +29,7 @@ class Diagnostic(BaseModel):
     terminal groups warnings by it, and scripts can filter the report's lists by it."""
 
     def render(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        where = f"{shown_path(self.path)}:{self.line}" if self.line else shown_path(self.path)
         text = f"{where}: {self.severity}: {self.message}"
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
@@ -93,3 +98,43 @@ def printable(text: str) -> str:
 def _escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path as text that is safe to print or write as UTF-8: bytes of a name that are
+    not UTF-8 (PEP 383 surrogate escapes) as ``\\xNN``, control, bidi and other format
+    characters as escapes (:func:`printable`), so a hostile file name cannot drive the
+    terminal or break a UTF-8 report."""
+    return printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
+_ENVIRONMENT_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space, or write elsewhere",
+    errno.EDQUOT: "the disk quota is used up: free some space, or write elsewhere",
+    errno.EFBIG: "the file is larger than this system allows (see ulimit -f)",
+    errno.EACCES: "no permission: choose another place, or change its permissions",
+    errno.EPERM: "not permitted: choose another place, or change its permissions",
+    errno.EROFS: "the file system is read-only: write elsewhere",
+    errno.ENOTDIR: "a file stands where a folder should be",
+    errno.EISDIR: "name a file, not a folder",
+    errno.EEXIST: "a file stands where a folder should be",
+}
+TEMPORARY_HINT = "kg's working files go to the temporary folder: free space there, or set TMPDIR to a folder with room"
+
+
+def environment_error(exc: OSError, path: str | os.PathLike[str] | None = None, doing: str | None = None) -> InputError:
+    """An operating-system failure (permissions, a full disk, a path that is not what it
+    should be) as ``path: error: …`` with a hint, exit code 2: the user's environment
+    to fix, not a bug of kg's. ``path`` defaults to the one the error names."""
+    where = path if path is not None else exc.filename if exc.filename is not None else "kg"
+    reason = exc.strerror or str(exc)
+    hint = _ENVIRONMENT_HINTS.get(exc.errno or 0)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) and _is_working_file(where):
+        hint = TEMPORARY_HINT
+    message = f"{doing}: {reason}" if doing else reason
+    return InputError.at(os.fsdecode(where), None, message[:1].lower() + message[1:], hint, kind="environment")
+
+
+def _is_working_file(path: str | os.PathLike[str]) -> bool:
+    """Whether a path is in one of the stream's spill folders (kg.cleanup)."""
+    return any(part.startswith(SPILL_PREFIX) for part in PurePath(os.fsdecode(path)).parts)

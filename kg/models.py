@@ -95,8 +95,14 @@ class RejectedRecord(_Frozen):
     """The record's lines as printed, one per line."""
 
     def diagnostic(self) -> Diagnostic:
-        return Diagnostic(path=self.source.path, line=self.source.line, severity="error", message=self.reason,
+        line = None if self.kind in WHOLE_INPUT_KINDS else self.source.line
+        return Diagnostic(path=self.source.path, line=line, severity="error", message=self.reason,
                           hint=self.hint, kind=self.kind)
+
+
+WHOLE_INPUT_KINDS = frozenset({"unreadable-file", "unreadable-folder", "broken-link", "link-loop", "not-a-file",
+                               "file-name-not-utf8"})
+"""Rejected inputs that are not lines of a file (kg.inputs): their messages name no line."""
 
 
 class BylineChoice(_Frozen):

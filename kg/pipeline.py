@@ -17,25 +17,24 @@ from typing import IO
 from pydantic import BaseModel, ConfigDict
 
 from kg.curation import read_curation
-from kg.errors import InputError, NonConformingError
+from kg.errors import InputError, NonConformingError, environment_error
 from kg.identity import Iris
+from kg.inputs import Inputs, find_inputs
 from kg.mapping import graph_to_quads
 from kg.mapping.dataset import dataset_to_triples
 from kg.mapping.terms import Quad, iri
 from kg.models import Curation, ExportSummary, KnowledgeGraph, Profile, RejectedRecord
 from kg.namespaces import DEFAULT_BASE
+from kg.output import OutputPaths, StagedSet, check_outputs
 from kg.parse import Context, gather_evidence, read_profile, rejected_file
 from kg.publication import Publication
 from kg.reconcile import build_graph, sorted_rejected, summary_of
 from kg.report import write_report
 from kg.serialize import serialize
 from kg.stream import Progress, export_stream
-from kg.validate import ValidationReport
+from kg.validate import DEFAULT_ENGINE, Engine, ValidationReport
 
 log = logging.getLogger(__name__)
-
-PROFILE_SUFFIXES = (".txt",)
-
 
 class ExportOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -43,6 +42,8 @@ class ExportOptions(BaseModel):
     base: str = DEFAULT_BASE
     format: str = "turtle"
     validate_shapes: bool = True
+    engine: Engine = DEFAULT_ENGINE
+    """The SHACL engine: ``fast`` (kg's own) or ``pyshacl`` (the reference); same results."""
     curation: Path | None = None
     """A curation file (README, "Curation file") whose decisions override the identity rules."""
     jobs: int = 1
@@ -66,32 +67,18 @@ class ExportResult(BaseModel):
     phase_seconds: dict[str, float] = {}
     """Wall seconds per phase of the streaming export (scan, resolve, works, people, tail)."""
 
-    def write_report(self, out: IO[str]) -> None:
-        """The reconciliation report, JSON (kg.report)."""
-        write_report(self.summary, self.triples, out)
+    def write_report(self, out: IO[str], files: dict | None = None) -> None:
+        """The reconciliation report, JSON (kg.report); ``files``: the outputs' digests."""
+        write_report(self.summary, self.triples, out, files)
 
 
 def find_profiles(paths: Sequence[Path]) -> list[tuple[Path, str]]:
-    """(file, source name) for each input: files as given, folders searched for ``*.txt``
-    (sorted). A file's source name is its path relative to the folder it was found in."""
-    found: list[tuple[Path, str]] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend((f, f.relative_to(path).as_posix())
-                         for f in sorted(path.rglob("*")) if f.is_file() and f.suffix in PROFILE_SUFFIXES)
-        elif path.exists():
-            found.append((path, path.name))
-        else:
-            raise InputError.at(str(path), None, "no such file or folder")
-    names: dict[str, Path] = {}
-    for file, name in found:
-        if name in names and names[name] != file:
-            raise InputError.at(str(file), None, f"two inputs have the same name {name!r} ({names[name]})",
-                                "export them from one parent folder so their relative paths differ")
-        names[name] = file
-    if not found:
-        raise InputError.at(", ".join(map(str, paths)), None, "no profile files (*.txt) found")
-    return found
+    """(file, source name) for each input (kg.inputs.find_inputs); an entry of an input
+    folder that cannot be read is an InputError here."""
+    inputs = find_inputs(paths)
+    if inputs.rejected:
+        raise inputs.error()
+    return inputs.files
 
 
 def parse_all(paths: Sequence[Path], curation: Curation | None = None) -> list[Profile]:
@@ -104,13 +91,14 @@ def parse_inputs(paths: Sequence[Path], curation: Curation | None = None,
     """Every profile and the records of files that could not be read at all, or an
     InputError that lists every error when more than ``max_errors`` records are rejected.
     Like the streaming export, a first pass gathers the evidence (kg.parse.evidence)."""
-    files = find_profiles(paths)
+    inputs = find_inputs(paths)
+    files = inputs.files
     evidence = gather_evidence(files)
     splits: dict[str, dict[int, str]] = {}
     for source, line, title in (curation.splits if curation else ()):
         splits.setdefault(source, {})[line] = title
     context = Context(evidence, splits)
-    profiles, unreadable = [], []
+    profiles, unreadable = [], list(inputs.rejected)
     for file, source in files:
         try:
             profiles.append(read_profile(file, source, context))
@@ -126,14 +114,47 @@ def export(paths: Sequence[Path], options: ExportOptions, output: IO[str],
            progress: Progress | None = None) -> ExportResult:
     """Stream the export of ``paths`` to ``output``; raises InputError before writing
     anything when an input is bad, NonConformingError (with the report) when a shape is
-    violated (the caller discards the output)."""
-    files = find_profiles(paths)
+    violated (the caller discards the output). :func:`export_files` writes files safely."""
+    return _export(find_inputs(paths), options, output, progress)
+
+
+def export_files(paths: Sequence[Path], options: ExportOptions, outputs: OutputPaths,
+                 progress: Progress | None = None, *, read: Sequence[tuple[str, Path]] = (),
+                 stdout: IO[bytes] | None = None) -> ExportResult:
+    """Export ``paths`` to the files ``outputs`` names, all three whole or none
+    (kg.output): outputs that would overwrite an input (``read`` names files the caller
+    read besides the profiles and the curation file, as (option, path)) or one another
+    are refused before any work; the export goes to ``stdout`` when ``outputs.export`` is
+    None. Any failure, Ctrl-C included, leaves every output as it was."""
+    inputs = find_inputs(paths)
+    read = [*read, *((("--curation", options.curation),) if options.curation else ())]
+    check_outputs(outputs, inputs, read, stdout.fileno() if stdout is not None and _has_fd(stdout) else None)
+    try:
+        with StagedSet(outputs) as staged:
+            result = _export(inputs, options, staged.export, progress)
+            staged.complete(result.write_report, result.description if outputs.description else None, stdout)
+    except BrokenPipeError:  # the reader of stdout went away: the caller decides
+        raise
+    except OSError as exc:  # a full disk, permissions: the user's to fix
+        raise environment_error(exc) from None
+    return result
+
+
+def _has_fd(stream: IO[bytes]) -> bool:
+    try:
+        stream.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
+        return False
+    return True
+
+
+def _export(inputs: Inputs, options: ExportOptions, output: IO[str], progress: Progress | None) -> ExportResult:
     curation = read_curation(options.curation) if options.curation else None
     publication = options.publication
-    result = export_stream(files, options.base, options.format, output, validate=options.validate_shapes,
+    result = export_stream(inputs.files, options.base, options.format, output, validate=options.validate_shapes,
                            curation=curation, jobs=options.jobs, progress=progress, dataset=publication.dataset,
                            describe=lambda summary, quads: description_quads(summary, quads, publication),
-                           max_errors=options.max_errors)
+                           max_errors=options.max_errors, engine=options.engine, rejected=inputs.rejected)
     report = None
     if options.validate_shapes:
         report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),

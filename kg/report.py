@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from kg import __version__
+from kg.errors import shown_path
 from kg.models import ExportSummary, SourceRef
 
 
@@ -20,13 +21,14 @@ def _ref(ref: SourceRef) -> dict:
     return {"source": ref.source, "line": ref.line}
 
 
-def report_data(summary: ExportSummary, triples: int) -> dict:
+def report_data(summary: ExportSummary, triples: int, files: dict | None = None) -> dict:
     """The report as plain data (README, "Reports" documents every key)."""
     return {key: value if isinstance(value, (str, dict)) else list(value)
-            for key, value in _report_items(summary, triples)}
+            for key, value in _report_items(summary, triples, files)}
 
 
-def _report_items(summary: ExportSummary, triples: int) -> Iterator[tuple[str, str | dict | Iterable]]:
+def _report_items(summary: ExportSummary, triples: int,
+                  files: dict | None = None) -> Iterator[tuple[str, str | dict | Iterable]]:
     report = summary.report
     yield "kg_version", __version__
     yield "counts", {"profiles": len(summary.profiles), "read": summary.records + len(report.rejected),
@@ -51,15 +53,19 @@ def _report_items(summary: ExportSummary, triples: int) -> Iterator[tuple[str, s
                               "other": {"title": c.other_title, "first_author": c.other_author}}
                              for c in report.byline_choices)
     sources = {p.source.path: p.source.source for p in summary.profiles}
-    yield "warnings", ({"source": sources.get(w.path, PurePath(w.path).name), "line": w.line, "kind": w.kind,
+    yield "warnings", ({"source": sources.get(w.path, shown_path(PurePath(w.path).name)), "line": w.line, "kind": w.kind,
                         "message": w.message} for w in summary.warnings)
+    if files is not None:
+        yield "files", files
 
 
-def write_report(summary: ExportSummary, triples: int, out: IO[str]) -> None:
+def write_report(summary: ExportSummary, triples: int, out: IO[str], files: dict | None = None) -> None:
     """The report as JSON (indented by 2, as ``json.dumps`` does), written one list item
-    at a time: a large export has hundreds of thousands of unmatched abstracts."""
+    at a time: a large export has hundreds of thousands of unmatched abstracts. ``files``:
+    the name, size and SHA-256 of the export and the description written with it
+    (kg.output), so that a reader can tell the three belong together."""
     out.write("{")
-    for number, (key, value) in enumerate(_report_items(summary, triples)):
+    for number, (key, value) in enumerate(_report_items(summary, triples, files)):
         out.write(f'{"," if number else ""}\n  {_dumps(key)}: ')
         if isinstance(value, (str, dict)):
             out.write(_dumps(value).replace("\n", "\n  "))

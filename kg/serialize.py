@@ -1,4 +1,4 @@
-"""Serialize stage: deterministic writers and atomic file output.
+"""Serialize stage: deterministic writers (kg.output writes the files, whole or not at all).
 
 Mappers give quads of N-Triples terms, so N-Triples and N-Quads are written line by line
 in the order the quads come (itself deterministic); Turtle and TriG go through
@@ -10,10 +10,8 @@ always give the same bytes.
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -145,52 +143,4 @@ def serialize(quads: Sequence[Quad], fmt: str) -> str:
 
 FORMAT_NAMES = tuple(dict.fromkeys(FORMATS.values()))
 
-__all__ = ["FORMATS", "FORMAT_NAMES", "MEDIA_TYPES", "ChunkWriter", "StagedFile", "format_for", "jsonld_context", "serialize",
-           "write_all_atomic"]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-class StagedFile:
-    """An output file written whole or not at all: a temporary file beside it, renamed
-    over it by :meth:`commit`, removed by :meth:`discard`."""
-
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        self.path, self.temporary = path, Path(tmp)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-
-    def commit(self) -> None:
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        os.chmod(self.temporary, 0o666 & ~_umask())  # mkstemp makes 0600; an output file is the user's
-        os.replace(self.temporary, self.path)
-
-    def discard(self) -> None:
-        self.handle.close()
-        self.temporary.unlink(missing_ok=True)
-
-
-def write_all_atomic(files: dict[Path, str | Callable[[IO[str]], None]], staged: Sequence[StagedFile] = ()) -> None:
-    """Write every file whole or none (its text, or what a function writes to it): all
-    to temporary files first (with ``staged`` ones already written), then renamed."""
-    stages = list(staged)
-    try:
-        for path, content in files.items():
-            stages.append(StagedFile(path))
-            if isinstance(content, str):
-                stages[-1].handle.write(content)
-            else:
-                content(stages[-1].handle)
-    except BaseException:
-        for stage in stages:
-            stage.discard()
-        raise
-    for stage in stages:
-        stage.commit()
+__all__ = ["FORMATS", "FORMAT_NAMES", "MEDIA_TYPES", "ChunkWriter", "format_for", "jsonld_context", "serialize"]

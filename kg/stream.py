@@ -42,9 +42,11 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
+from kg.cleanup import spill_folder, starting_pool, stop_pool, worker_start
 from kg.errors import Diagnostic, InputError
 from kg.identity import Iris, People, person_key, text_key
 from kg.namespaces import CATEGORY_NS, DEFAULT_DATASET
@@ -88,7 +90,7 @@ from kg.reconcile import (
     unused_curation,
 )
 from kg.serialize import ChunkWriter
-from kg.validate import ShapeResult, sorted_results, validate_batch
+from kg.validate import DEFAULT_ENGINE, Engine, ShapeResult, prepare, sorted_results, validate_batch
 
 BUCKETS = 256
 """Spill files of records, by work key: a bucket holds ~1/256 of the works."""
@@ -98,7 +100,8 @@ PEOPLE_PER_BATCH = 5000
 """Spellings per people batch (about as many people)."""
 PROFILES_PER_BATCH = 500
 VALIDATE_WORKS = 50
-"""Works per pyshacl run within a batch: its time per work grows with the graph's size."""
+"""Works per pyshacl run within a batch (the ``pyshacl`` engine: its time per work grows
+with the graph's size; the ``fast`` engine validates a batch's works at once)."""
 
 GC_THRESHOLDS = (20_000, 20, 20)
 """Garbage collector thresholds during an export (Python's defaults: 700, 10, 10)."""
@@ -154,6 +157,8 @@ class _Run:
     fmt: str
     validate: bool
     spill: _Spill
+    engine: Engine = DEFAULT_ENGINE
+    """The SHACL engine (kg.validate): workers inherit it with the rest of the run."""
     profiles: dict[str, ProfileSummary] = field(default_factory=dict)
     scoped_owners: dict[str, str] = field(default_factory=dict)
     """First-name owners (persons scoped to their profile): IRI -> name."""
@@ -191,10 +196,13 @@ class _Spill:
         self._handles: dict[str, IO[bytes]] = {}
 
     def append(self, name: str, data: bytes) -> None:
-        handle = self._handles.get(name)
-        if handle is None:
-            handle = self._handles[name] = (self.folder / f"{name}.pkl").open("ab")
-        handle.write(data)
+        try:
+            handle = self._handles.get(name)
+            if handle is None:
+                handle = self._handles[name] = (self.folder / f"{name}.pkl").open("ab")
+            handle.write(data)
+        except OSError as exc:  # a full disk: say where (a write's error names no file)
+            raise OSError(exc.errno, exc.strerror, str(self.folder / f"{name}.pkl")) from None
 
     def close(self) -> None:
         for handle in self._handles.values():
@@ -207,8 +215,11 @@ class _Spill:
         if not text:
             return None
         handle, name = tempfile.mkstemp(suffix=".part", dir=self.folder)
-        with open(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        try:
+            with open(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+        except OSError as exc:  # a full disk: say where (a write's error names no file)
+            raise OSError(exc.errno, exc.strerror, name) from None
         return Path(name)
 
     def rows(self, name: str) -> Iterator:
@@ -243,7 +254,9 @@ def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
     if jobs <= 1 or len(batches) <= 1:
         yield from map(function, batches)
         return
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with starting_pool():
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=worker_start)
+    try:
         queued: deque = deque()
         for batch in batches:
             queued.append(pool.apply_async(function, (batch,)))
@@ -251,10 +264,15 @@ def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
                 yield queued.popleft().get()
         while queued:
             yield queued.popleft().get()
+    except BaseException:  # Ctrl-C, an error, or the consumer gone: end the workers now
+        stop_pool(pool)
+        raise
+    pool.terminate()
 
 
 # ---------------------------------------------------------------- validation of a batch
 
+_TRIPLE, _SUBJECT, _OBJECT = itemgetter(0, 1, 2), itemgetter(0), itemgetter(2)
 _TYPES_OF_KIND = {
     "person": (schema.Person, foaf.Person),
     "organization": (schema.Organization, foaf.Organization),
@@ -269,11 +287,11 @@ def _context_types(triples: Iterable[Triple], own: set[Term]) -> list[Triple]:
     shapes' sh:class checks look up. Only nodes the export does describe get them."""
     run, base = _run(), _run().iris.base
     found: list[Triple] = []
-    seen: set[Term] = set()
-    for _, predicate, o in triples:
-        if o in own or o in seen or not o.startswith("<") or predicate == rdf.type:
+    objects = set(map(_OBJECT, triples))
+    objects -= own
+    for o in sorted(objects):  # the distinct objects, a few per subject: classified one by one
+        if o[0] != "<":
             continue
-        seen.add(o)
         node = o[1:-1]
         kind = None
         if run.is_person(node):
@@ -298,6 +316,7 @@ OTHER_SHAPES = ("OrganizationShape", "ConceptShape")
 PROFILE_SHAPES = ("ProfileShape", "InferredOwnerShape")
 """The node shapes each kind of batch runs: those whose targets the batch describes
 whole. Every targeted shape is in one of them (a test checks it)."""
+SHAPE_GROUPS = (FILE_SHAPES, WORK_SHAPES, PEOPLE_SHAPES, OTHER_SHAPES, PROFILE_SHAPES)
 
 
 def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Triple] = ()) -> list[ShapeResult]:
@@ -305,10 +324,10 @@ def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Tr
     they point to as extra data."""
     if not _run().validate or not quads:
         return []
-    own = {q[0] for q in quads} | {t[0] for t in context}
-    triples = [q[:3] for q in quads] + list(context)
-    triples += _context_types(triples, own)
-    return validate_batch(triples, shapes)
+    triples = list(map(_TRIPLE, quads))
+    triples += context
+    triples += _context_types(triples, set(map(_SUBJECT, triples)))
+    return validate_batch(triples, shapes, _run().engine)
 
 
 # ---------------------------------------------------------------- 1. scan
@@ -325,9 +344,12 @@ class _Batch:
     clock: Counter = field(default_factory=Counter)
 
     def check(self, quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Triple] = ()) -> None:
-        """Add the results of ``shapes`` on ``quads`` (see :func:`_validate`)."""
+        """Add the results of ``shapes`` on ``quads`` (see :func:`_validate`); the clock
+        gets its seconds, and its CPU seconds as ``validate (cpu)``."""
+        cpu = time.process_time()
         with _timed(self.clock, "validate"):
             self.results += _validate(quads, shapes, context)
+        self.clock["validate (cpu)"] += time.process_time() - cpu
 
     def emit(self, quads: Sequence[Quad]) -> None:
         """Make ``quads`` the batch's output (its text in a file of its own)."""
@@ -522,7 +544,7 @@ def _works(buckets: Sequence[int]) -> _Worked:
             listings[f"h{run.profile_batch[source]}"].append((source, work_iri))
             _note_owner_evidence(profile, work, records, out)
         out.works += 1
-        if count % VALIDATE_WORKS == 0 or count == len(groups):
+        if (run.engine == "pyshacl" and count % VALIDATE_WORKS == 0) or count == len(groups):
             _check_works(quads[checked_from:] + listing[listed_from:], out)
             checked_from, listed_from = len(quads), len(listing)
     out.listings = {name: _pickled(rows) for name, rows in listings.items()}
@@ -532,7 +554,8 @@ def _works(buckets: Sequence[int]) -> _Worked:
 
 def _check_works(quads: Sequence[Quad], out: _Worked) -> None:
     """The works' shapes on some works, with the header of every profile listing them
-    (pyshacl's time per work grows with the size of the graph: small batches are faster)."""
+    (a whole batch's works with the fast engine; with pyshacl, whose time per work grows
+    with the size of the graph, :data:`VALIDATE_WORKS` at a time)."""
     run = _run()
     if run.validate:
         listing = sorted({q[0] for q in quads if q[1] == schema.hasPart})
@@ -672,7 +695,8 @@ class StreamResult:
     quads: int
     results: list[ShapeResult]
     stage_seconds: dict[str, float] = field(default_factory=dict)
-    """Seconds spent per stage (parse, reconcile, map, validate, write), summed over processes."""
+    """Seconds spent per stage (parse, reconcile, map, validate, write), summed over
+    processes; ``validate (cpu)`` is the CPU seconds of validation."""
     phase_seconds: dict[str, float] = field(default_factory=dict)
     """Wall seconds per phase (scan, resolve, works, people, tail)."""
     description: list[Quad] = field(default_factory=list)
@@ -686,21 +710,26 @@ def _batches(items: Sequence, size: int) -> list[Sequence]:
 def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output: IO[str], *,
                   validate: bool = True, curation: Curation | None = None, jobs: int = 1,
                   progress: Progress | None = None, dataset: str = DEFAULT_DATASET,
-                  describe: Describe | None = None, max_errors: int = 0) -> StreamResult:
-    """Stream ``files`` (as found by kg.pipeline.find_profiles) to ``output`` in ``fmt``,
+                  describe: Describe | None = None, max_errors: int = 0,
+                  engine: Engine = DEFAULT_ENGINE, rejected: Sequence[RejectedRecord] = ()) -> StreamResult:
+    """Stream ``files`` (as found by kg.inputs.find_inputs) to ``output`` in ``fmt``,
     as dataset ``dataset`` (its graphs' names), ending with the quads ``describe`` gives.
-    Up to ``max_errors`` records that cannot be read are skipped and reported; past that,
-    raises InputError listing every one (the caller makes the output atomic, so nothing
-    is written)."""
+    Up to ``max_errors`` records that cannot be read (``rejected``: inputs that could not
+    be read at all, already found) are skipped and reported; past that, raises InputError
+    listing every one (the caller makes the output atomic, so nothing is written). The
+    working files go to a spill folder (kg.cleanup.spill_folder), removed however the
+    run ends."""
     global _RUN
     progress = progress or (lambda stage, done, total: None)
     iris = Iris(base, dataset)
-    with tempfile.TemporaryDirectory(prefix="kg-spill-") as folder:
-        spill = _Spill(Path(folder))
-        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill)
+    with spill_folder() as folder:
+        spill = _Spill(folder)
+        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill, engine=engine)
+        if validate:
+            prepare(SHAPE_GROUPS, engine)
         try:
             with _fewer_collections():
-                return _export(files, output, jobs, progress, describe, max_errors)
+                return _export(files, output, jobs, progress, describe, max_errors, rejected)
         finally:
             spill.close()
             _RUN = None
@@ -733,7 +762,7 @@ def _splits(curation: Curation) -> dict[str, dict[int, str]]:
 
 
 def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progress: Progress,
-            describe: Describe | None, max_errors: int) -> StreamResult:
+            describe: Describe | None, max_errors: int, unreadable: Sequence[RejectedRecord]) -> StreamResult:
     run, totals = _run(), _Totals()
     writer = ChunkWriter(output, run.fmt)
 
@@ -757,7 +786,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     del names
     totals.phase("evidence")
     # 1. scan
-    rejected: list[RejectedRecord] = []
+    rejected: list[RejectedRecord] = list(unreadable)
     choices: list[BylineChoice] = []
     warnings, profiles = [], []
     abstracts: dict[int, int] = {}

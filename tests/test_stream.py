@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -48,11 +49,11 @@ def corpus(tmp_path_factory) -> Path:
     return root
 
 
-def streamed(folder: Path, fmt: str = "nquads", jobs: int = 1, validate: bool = True):
+def streamed(folder: Path, fmt: str = "nquads", jobs: int = 1, validate: bool = True, engine: str = "fast"):
     out = io.StringIO()
     result = None
     try:
-        result = export([folder], ExportOptions(format=fmt, jobs=jobs, validate_shapes=validate), out)
+        result = export([folder], ExportOptions(format=fmt, jobs=jobs, validate_shapes=validate, engine=engine), out)
     except Exception as exc:  # noqa: BLE001 - a non-conforming export still wrote its text
         result = exc
     return out.getvalue(), result
@@ -159,22 +160,34 @@ def _broken(work_to_triples):
     return mapped
 
 
-def test_batch_validation_gives_the_whole_graph_verdicts(corpus, monkeypatch):
+def test_batch_validation_gives_the_whole_graph_verdicts(corpus, monkeypatch, tmp_path):
+    """pyshacl on the whole graph (the reference) against the streamed export's batches,
+    with the fast engine on 1 and 2 processes and with pyshacl on 2, compared on every
+    field; the engine chosen is the one the worker processes run."""
     broken = _broken(kg.mapping.work_to_triples)
     monkeypatch.setattr(kg.mapping, "work_to_triples", broken)
     monkeypatch.setattr(kg.stream, "work_to_triples", broken)
     _, quads = build_whole([corpus])
-    whole = validate_graph(quads)
-    for jobs in (1, 2):  # on 2 processes, in small batches of every kind
+    whole = validate_graph(quads, engine="pyshacl")
+    ran = tmp_path / "ran"
+    ran.mkdir()
+    batch = kg.stream.validate_batch
+
+    def spy(triples, shapes, engine):  # noqa: ANN001, ANN202 - notes which process ran which engine
+        (ran / f"{os.getpid()}-{engine}").touch()
+        return batch(triples, shapes, engine)
+    monkeypatch.setattr(kg.stream, "validate_batch", spy)
+    for jobs, engine in ((1, "fast"), (2, "fast"), (2, "pyshacl")):  # on 2 processes, small batches of every kind
         if jobs == 2:
             _small_batches(monkeypatch)
-        _, error = streamed(corpus, jobs=jobs)
+        _, error = streamed(corpus, jobs=jobs, engine=engine)
         assert error.report is not None, error
-        key = lambda r: (r.severity, r.focus, r.path, r.value, r.message, r.shape)  # noqa: E731
         # as sets: a whole-graph pyshacl run may state one result twice; batches state it once
-        assert set(map(key, error.report.results)) == set(map(key, whole.results))
+        assert set(error.report.results) == set(whole.results), engine
     assert {r.severity for r in whole.results} == {"Violation", "Warning"}
     assert len(whole.violations) >= 10
+    workers = {name.split("-")[1] for name in os.listdir(ran) if not name.startswith(f"{os.getpid()}-")}
+    assert workers == {"fast", "pyshacl"}
 
 
 def test_description_counts_match_the_streamed_export(corpus):

@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from kg.errors import Diagnostic, InputError
+from kg.errors import Diagnostic, InputError, shown_path
 from kg.models import Layout, Profile, Record, RejectedRecord, SourceRef
 from kg.parse import bibliography, listing
 from kg.parse.abstracts import parse_abstracts
 from kg.parse.detect import detect_layout
+from kg.parse.encoding import wide_encoding
 from kg.parse.evidence import NO_EVIDENCE, Evidence, name_hash
 from kg.parse.records import at
 from kg.parse.text import numbered_lines
@@ -41,7 +42,12 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def decode_profile(data: bytes, path: str) -> str:
-    """UTF-8 text of a profile file; binary or mis-encoded files raise InputError at the bad line."""
+    """UTF-8 text of a profile file; UTF-16 or UTF-32 text is an error that names the
+    encoding and the fix (kg.parse.encoding), binary or mis-encoded files raise
+    InputError at the bad line."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        raise InputError.at(path, 1, f"{wide.name} text, not UTF-8", wide.hint(path), kind="wide-encoding")
     if b"\x00" in data:
         raise InputError.at(path, _line_of(data, data.index(b"\x00")), "binary file (NUL byte), not a profile text file",
                             kind="binary-file")
@@ -49,7 +55,8 @@ def decode_profile(data: bytes, path: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError.at(path, _line_of(data, exc.start), f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
-                            "save the profile as UTF-8", kind="not-utf8") from None
+                            "save the profile as UTF-8; from Windows-1252 (or Latin-1): "
+                            f"iconv -f WINDOWS-1252 -t UTF-8 {shown_path(path)} > NEW.txt", kind="not-utf8") from None
 
 
 def _lines(text: str, file: SourceRef) -> list[tuple[int, str]]:
