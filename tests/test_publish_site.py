@@ -14,11 +14,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.publish.documents import rdf_document
 from kg.publish.negotiation import NTRIPLES, TURTLE
+from kg.publish.render import _escape
 from kg.publish.site import write_site
 from kg.publish.store import read_published
 from tests.publish_fixtures import EXPORT
@@ -87,6 +91,23 @@ def test_untrusted_text_is_escaped_in_pages_and_json_ld(tricky):
     titles = {t.object.value for t in triples if t.predicate.value == "http://schema.org/name"}
     abstracts = {t.object.value for t in triples if t.predicate.value == "http://schema.org/abstract"}
     assert titles == {TITLE} and abstracts == {"An abstract with <i>tags</i> & </script> ampersands."}
+
+
+def test_titles_and_names_in_links_and_lists_are_escaped(tricky):
+    """The title as a link in lists (a person's works, the indexes), written by
+    kg.publish.render's own escaping: the same entities as Jinja's autoescape."""
+    _, site = tricky
+    escaped = str(escape(TITLE))
+    pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    assert not [path for path, page in pages.items() if "<script>alert(1)</script>" in page or "<b>Bold</b>" in page]
+    listing = [path.relative_to(site).as_posix() for path, page in pages.items() if f">{escaped}</a>" in page]
+    assert any(path.startswith("person/") for path in listing) and "browse/works/2023.html" in listing, listing
+
+
+@given(st.text())
+@settings(max_examples=200, deadline=None)
+def test_page_escaping_is_markupsafes(text):
+    assert _escape(text) == str(escape(text))
 
 
 @pytest.mark.parametrize("server", ["kg serve", "nginx"])
