@@ -3,13 +3,17 @@ serve``'s page latency over random IRIs of a larger one, in one run.
 
     python benchmarks/publish.py [--publish-works 10000] [--serve-works 100000]
                                  [--requests 1000] [--jobs 2] [--out out/bench-publish]
+                                 [--kg KG ...] [--runs 1]
 
 For each size it generates a corpus (``benchmarks/generate_corpus.py``, seeded) and
 exports it to N-Quads without validation (``kg export --no-validate``: validation is not
 what is measured here). Then:
 
-* ``kg publish EXPORT -o SITE`` in a fresh process: wall seconds, resources and files
-  written, resources/s, peak RSS;
+* ``kg publish EXPORT -o SITE`` in a fresh process, into a new folder: wall seconds,
+  CPU seconds of all its processes (user and system: creating files is system time),
+  resources and files written, resources/s, peak RSS. ``--kg`` names the executables
+  to time (another checkout's, for a before/after in one session), taken in turn
+  ``--runs`` times; the sites are removed at the end, not between runs (see below);
 * ``kg serve EXPORT`` on a free 127.0.0.1 port: seconds until it answers and its RSS;
   then ``--requests`` random resource IRIs (seeded, drawn from the server's own
   sitemap), each requested as a browser does (``Accept: text/html``: the 303, then the
@@ -17,6 +21,10 @@ what is measured here). Then:
   connection; p50, p95 and max milliseconds of each step.
 
 It prints the machine's load average before and after: the machine may be shared.
+Removing a site of 10^5 files just before publishing another slows the next one: on
+ext4 without a journal, a new file's inode skips those freed in the last minutes
+(``recently_deleted`` in the kernel's inode allocator, seen with ``perf``), so every
+run writes to a folder of its own and the folders go only after the last run.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -52,11 +61,13 @@ def export(works: int, out: Path, jobs: int) -> Path:
     return target
 
 
-def bench_publish(target: Path, out: Path, jobs: int) -> None:
-    site = out / f"site-{target.stem}"
+def bench_publish(target: Path, out: Path, jobs: int, kg: str, name: str) -> Path:
+    site = out / f"site-{target.stem}-{name}"
+    if site.exists():
+        shutil.rmtree(site)
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = subprocess.run([KG, "publish", str(target), "-o", str(site), "--jobs", str(jobs)], capture_output=True,
+    result = subprocess.run([kg, "publish", str(target), "-o", str(site), "--jobs", str(jobs)], capture_output=True,
                             text=True, timeout=3600)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -64,10 +75,15 @@ def bench_publish(target: Path, out: Path, jobs: int) -> None:
         sys.exit(result.stderr)
     counts = re.search(r"published (\d+) resources \((\d+) files\)", result.stderr)
     resources, files = int(counts[1]), int(counts[2])
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    print(f"kg publish {target.name}: {wall:.1f} s wall, {cpu:.1f} s CPU (all processes), {resources:,} resources, "
-          f"{files:,} files, {resources / wall:,.0f} resources/s, peak RSS {after.ru_maxrss / 1024:.0f} MB "
-          f"(largest process)")
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    print(f"kg publish {target.name} ({kg}): {wall:.1f} s wall, {user + system:.1f} s CPU (all processes: user "
+          f"{user:.1f}, system {system:.1f}), {resources:,} resources, {files:,} files, {resources / wall:,.0f} "
+          f"resources/s, peak RSS {after.ru_maxrss / 1024:.0f} MB (largest process so far); load {_load()}")
+    return site
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _free_port() -> int:
@@ -156,14 +172,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("out/bench-publish"))
+    parser.add_argument("--kg", nargs="+", default=[KG], help="kg executables to time kg publish with, in turn")
+    parser.add_argument("--runs", type=int, default=1, help="kg publish runs of each executable")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    print(f"load average before: {os.getloadavg()}; {os.cpu_count()} cores")
+    print(f"load average before: {_load()}; {os.cpu_count()} cores")
     if args.publish_works:
-        bench_publish(export(args.publish_works, args.out, args.jobs), args.out, args.jobs)
+        target = export(args.publish_works, args.out, args.jobs)
+        sites = [bench_publish(target, args.out, args.jobs, kg, f"{number}-{run}")
+                 for run in range(args.runs) for number, kg in enumerate(args.kg)]
+        for site in sites:
+            shutil.rmtree(site)
     if args.serve_works:
         bench_serve(export(args.serve_works, args.out, args.jobs), args.out, args.requests)
-    print(f"load average after: {os.getloadavg()}")
+    print(f"load average after: {_load()}")
 
 
 if __name__ == "__main__":

@@ -217,7 +217,9 @@ def _node_object(node_id: str, values: dict[str, list]) -> dict:
     """Keys ``@id``, ``@type``, then sorted; each key's values ranked, then sorted."""
     node: dict[str, object] = {"@id": node_id}
     for key in sorted(values, key=lambda k: (k != "@type", k)):
-        ranked = sorted(values[key], key=lambda rv: (rv[0] is None, rv[0] or 0, _sort_text(rv[1])))
+        found = values[key]  # one value (most keys): no sort keys to make, each a json.dumps
+        ranked = found if len(found) == 1 else sorted(found, key=lambda rv: (rv[0] is None, rv[0] or 0,
+                                                                                _sort_text(rv[1])))
         items = [value for _, value in ranked]
         node[key] = items[0] if len(items) == 1 else items
     return node

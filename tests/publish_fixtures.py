@@ -63,6 +63,15 @@ def samples() -> dict[str, str]:
     return found
 
 
+def work_of(authorship: str) -> str:
+    """The work that points to an authorship by prov:qualifiedAttribution: the resource
+    whose documents describe it."""
+    rows = store().query(PREFIXES + f"SELECT ?w WHERE {{ ?w prov:qualifiedAttribution <{authorship}> }}",
+                         use_default_graph_as_union=True)
+    (row,) = list(rows)
+    return row["w"].value
+
+
 def path_of(iri: str) -> str:
     if iri.startswith(BASE):
         return "/" + iri[len(BASE):]

@@ -12,13 +12,14 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from tests.publish_fixtures import EXPORT, ROOT, VOID, expected, path_of, samples
+from tests.publish_fixtures import EXPORT, ROOT, VOID, expected, path_of, samples, work_of
 from tests.rdfcompare import assert_same_triples, canonical_triples
 from tests.webservers import Web, start_apache, start_kg_serve, start_nginx
 
@@ -86,9 +87,11 @@ def media_type(headers: dict[str, str]) -> str:
     return headers.get("content-type", "").split(";")[0].strip()
 
 
-def resolve(web: Web, path: str, accept: str | None) -> tuple[str, dict[str, str], bytes]:
+def resolve(web: Web, path: str, accept: str | None, host: str | None = None) -> tuple[str, dict[str, str], bytes]:
     """GET a resource IRI: it must answer 303 with Vary: Accept (or, the ontology, 200
-    directly with Content-Location); then GET the document. Returns its URL path."""
+    directly with Content-Location); then GET the document. Returns its URL path. The
+    303 of an authorship (``host``: the path of its work) is to its work's document,
+    relative, the page at the authorship's anchor."""
     status, headers, _ = web.get(path, accept)
     assert "accept" in headers.get("vary", "").lower(), (web.name, path, headers)
     if path == "/ns":
@@ -96,8 +99,13 @@ def resolve(web: Web, path: str, accept: str | None) -> tuple[str, dict[str, str
         return f"/{headers['content-location']}", headers, web.get(path, accept)[2]
     assert status == 303, (web.name, path, accept, status)
     location = headers["location"]
-    assert "/" not in location and location.startswith(path.rsplit("/", 1)[1]), location
-    document = path.rsplit("/", 1)[0] + "/" + location
+    if host is None:
+        assert "/" not in location and location.startswith(path.rsplit("/", 1)[1]), location
+    else:
+        stem, _, fragment = location.partition("#")
+        assert stem.startswith("../" * (path.count("/") - 1) + host[1:] + "."), (web.name, path, location)
+        assert fragment == (path[len(host) + 1:] if stem.endswith(".html") else ""), (web.name, location)
+    document = urljoin(path, location).split("#")[0]
     status, headers, body = web.get(document, accept)
     assert status == 200, (web.name, document, status)
     return document, headers, body
@@ -106,11 +114,15 @@ def resolve(web: Web, path: str, accept: str | None) -> tuple[str, dict[str, str
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize("kind", list(samples()))
 def test_every_kind_of_iri_resolves_to_each_representation(web, server, kind):
+    """Each document holds the resource's triples; an authorship's are its work's
+    documents, which hold the work's triples and so its own."""
     iri = samples()[kind]
     path = path_of(iri)
-    want = set(expected(iri))
+    host = work_of(iri) if kind == "authorship" else None
+    want = set(expected(host or iri))
+    assert set(expected(iri)) <= want
     for media, suffix in SUFFIXES.items():
-        document, headers, body = resolve(web(server), path, media)
+        document, headers, body = resolve(web(server), path, media, host and path_of(host))
         assert document.endswith(suffix), (server, path, media, document)
         assert media_type(headers) == media, (server, document, headers.get("content-type"))
         if media == "text/html":
@@ -118,8 +130,25 @@ def test_every_kind_of_iri_resolves_to_each_representation(web, server, kind):
             assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
             if kind != "ontology":
                 assert_same_triples(embedded_jsonld(html), want)
+            if host:
+                assert f'<li id="{path[len(path_of(host)) + 1:]}">' in html
         else:
             assert_same_triples(canonical_triples(ox.parse(body, format=PARSERS[media])), want)
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_authorships_have_no_documents_of_their_own(web, server, site):
+    """No files for authorships; their suffix URLs, an authorship number the work does
+    not have, one under a work that does not exist, and any other path below a work
+    answer 404 from every server, as kg serve does."""
+    assert not list(site.glob("work/*/authorship/*"))
+    authorship = path_of(samples()["authorship"])
+    work = path_of(work_of(samples()["authorship"]))
+    for path in (authorship + ".ttl", authorship + ".html", f"{work}/authorship/9999", f"{work}/authorship/",
+                 "/work/no-such-work-anywhere/authorship/1", f"{work}/no-such-thing", f"{work}/x/authorship/1"):
+        for accept in ("text/turtle", BROWSER):
+            status, _, _ = web(server).get(path, accept)
+            assert status == 404, (server, path, accept, status)
 
 
 def embedded_jsonld(html: str) -> set[str]:
@@ -269,7 +298,8 @@ def test_pages_show_what_the_report_says(web):
     _, _, work = resolve(server, "/work/openai-o1-system-card", BROWSER)
     assert b"Where the sources disagree" in work and b"000_d56e7dbe932bb055.txt:1" in work
     assert b'href="../source/000_d56e7dbe932bb055.txt/L1"' in work
-    assert re.search(rb'<ol class="items">\s*<li><a href="../organization/openai">OpenAI</a>', work)  # author order
+    first_author = rb'<ol class="items">\s*<li id="authorship/1"><a href="../organization/openai">OpenAI</a>'
+    assert re.search(first_author, work)  # author order, and the anchor an authorship's 303 points to
     _, _, person = resolve(server, "/person/francis-song", BROWSER)
     assert b"May be the same person" in person and b'href="../person/francis-h-song"' in person
     assert b"a missing name" in person

@@ -8,8 +8,10 @@ Disagreements and candidates come from the reconciliation reports beside the exp
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib.namespace import OWL
@@ -18,7 +20,7 @@ from kg.identity import Iris
 from kg.models import SourceRef
 from kg.namespaces import BIBO, DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 from kg.publish.documents import jsonld_document, script_safe
-from kg.publish.store import ONTOLOGY_IRI, Published
+from kg.publish.store import ONTOLOGY_IRI, Published, anchor
 from kg.publish.views import Fact, Item, Link, Linker, Page, Section, compact, list_members
 
 COAUTHORS_SHOWN = 8
@@ -32,10 +34,18 @@ class Context:
     triples: list[ox.Triple]
     link: Linker
 
-    def values(self, predicate: str) -> list:
-        """Objects of the resource's own triples (not its authorships' or lists')."""
-        return sorted({t.object for t in self.triples if t.subject.value == self.iri and t.predicate.value == predicate},
-                      key=str)
+    @cached_property
+    def by_subject(self) -> dict[ox.NamedNode | ox.BlankNode, dict[str, list]]:
+        """The triples indexed once: subject -> predicate IRI -> objects, sorted."""
+        index: dict = defaultdict(lambda: defaultdict(set))
+        for t in self.triples:
+            index[t.subject][t.predicate.value].add(t.object)
+        return {s: {p: sorted(objects, key=str) for p, objects in predicates.items()} for s, predicates in index.items()}
+
+    def values(self, predicate: str, subject: ox.NamedNode | ox.BlankNode | None = None) -> list:
+        """Objects of the resource's own triples (not its authorships' or lists'), or of
+        ``subject``'s among the triples."""
+        return self.by_subject.get(subject or ox.NamedNode(self.iri), {}).get(predicate, [])
 
     def texts(self, predicate: str) -> tuple[Link, ...]:
         return tuple(Link(v.value) for v in self.values(predicate) if isinstance(v, ox.Literal))
@@ -79,16 +89,16 @@ def work(page: Page, ctx: Context) -> Page:
     that list it, its source records and where the sources disagree."""
     authorships = []
     for a in ctx.values(str(PROV.qualifiedAttribution)):
-        own = [t for t in ctx.triples if t.subject == a]
-        get = {t.predicate.value: t.object for t in own}
+        get = {predicate: objects[-1] for predicate, objects in ctx.by_subject.get(a, {}).items()}
         if str(KG.position) in get and str(PROV.agent) in get:
             authorships.append((int(get[str(KG.position)].value), get[str(PROV.agent)].value,
                                 get.get(str(KG.printedName)), a.value))
     authors = []
-    for _, agent, printed, _ in sorted(authorships):
+    for _, agent, printed, authorship in sorted(authorships):  # an authorship's IRI answers with this page, here
         name = ctx.published.label(agent)
         note = f"printed “{printed.value}”" if printed is not None and printed.value != name else ""
-        authors.append(Item(ctx.link.to(agent, name, note)))
+        here = anchor(authorship, ctx.iri) if ctx.published.described_by(authorship) == ctx.iri else ""
+        authors.append(Item(ctx.link.to(agent, name, note), anchor=here))
     complete = ctx.values(str(KG.authorListComplete))
     cut = bool(complete) and complete[0].value == "false"
     sections = [Section("Authors", tuple(authors), ordered=True,
@@ -137,7 +147,6 @@ def person(page: Page, ctx: Context) -> Page:
     """Name, other spellings, works in date order with co-authors, and the people the
     reconciliation report says may be the same person."""
     def coauthors(work: str) -> tuple[Link, ...]:
-        date = ctx.published.value(work, str(SCHEMA.datePublished))
         head = ctx.published.value(work, str(BIBO.authorList))
         members = list_members(ctx.published, head, COAUTHORS_SHOWN + 1) if head is not None else []
         others = [m.value for m in members if isinstance(m, ox.NamedNode) and m.value != ctx.iri][:COAUTHORS_SHOWN]
@@ -218,6 +227,8 @@ def record(page: Page, ctx: Context) -> Page:
 
 
 def authorship(page: Page, ctx: Context) -> Page:
+    """The page of an authorship that its work's documents do not describe (one that
+    :meth:`Published.described_by` does not place: kg export's answer with the work's)."""
     works, _ = ctx.published.subjects(str(PROV.qualifiedAttribution), ctx.iri)
     facts = _facts(("Work", tuple(ctx.link.to(w) for w in works)), ("Position", ctx.texts(str(KG.position))),
                    ("Author", ctx.links(str(PROV.agent))), ("Printed name", ctx.texts(str(KG.printedName))))

@@ -6,7 +6,10 @@ Every IRI under the base (and the project's namespaces) resolves, as the W3C not
 * a resource IRI (``/work/x``) names a thing, not a document: it answers
   ``303 See Other`` to the document the ``Accept`` header chooses (section 4.3, "303
   URIs forwarding to different documents"): ``x.html``, ``x.ttl``, ``x.jsonld``,
-  ``x.nt`` or ``x.rdf``, with ``Vary: Accept``;
+  ``x.nt`` or ``x.rdf``, with ``Vary: Accept``; an authorship
+  (``/work/x/authorship/3``) to its work's document, which describes it
+  (``../../../work/x.ttl``; the page at ``#authorship/3``, where it lists that author),
+  and has no documents of its own (:meth:`kg.publish.store.Published.described_by`);
 * the ontology (``/ns``) is a hash namespace (section 4.1): its document answers
   directly, ``200`` with the chosen representation, ``Content-Location`` and ``Vary``;
 * a document URL (``/work/x.ttl``) answers ``200`` with its media type;
@@ -40,8 +43,8 @@ from kg.publish.documents import rdf_document
 from kg.publish.negotiation import HTML, RDF_REPRESENTATIONS, REPRESENTATIONS, Representation, choose, split_suffix
 from kg.publish.pages import resource_page
 from kg.publish.render import Site, render, render_page
-from kg.publish.store import ONTOLOGY_IRI, ONTOLOGY_PATH, Published
-from kg.publish.views import Link, Linker
+from kg.publish.store import ONTOLOGY_IRI, ONTOLOGY_PATH, Published, anchor
+from kg.publish.views import Link, Linker, relative
 
 VARY = {"Vary": "Accept"}
 WELL_KNOWN_VOID = ".well-known/void"
@@ -66,7 +69,7 @@ class ServerState:
     @cached_property
     def sitemaps(self) -> dict[str, str]:
         """Made on the first request for a sitemap, then kept."""
-        return sitemaps(self.published, self.published.served_iris())
+        return sitemaps(self.published, self.published.document_iris(self.published.served_iris()))
 
 
 def _raw_path(request: Request) -> str:
@@ -99,6 +102,16 @@ def _document(state: ServerState, iri: str, representation: Representation) -> R
     return Response(body, media_type=representation.content_type)
 
 
+def _location(published: Published, iri: str, path: str, chosen: Representation) -> str:
+    """Where a resource IRI's 303 points, relative to it: its own document, or the
+    document of the resource that describes it (the page at its anchor)."""
+    host = published.described_by(iri)
+    if host is None:
+        return f"{path.rsplit('/', 1)[-1]}{chosen.suffix}"
+    fragment = f"#{anchor(iri, host)}" if chosen is HTML else ""
+    return f"{relative(path, published.path_of(host) or '')}{chosen.suffix}{fragment}"
+
+
 async def resource(request: Request) -> Response:
     state: ServerState = request.app.state.site
     path = _raw_path(request)
@@ -113,12 +126,16 @@ async def resource(request: Request) -> Response:
             response = _document(state, iri, chosen)
             response.headers.update({**VARY, "Content-Location": f"{name}{chosen.suffix}"})
             return response
-        return RedirectResponse(f"{name}{chosen.suffix}", status_code=303, headers=VARY)
+        return RedirectResponse(_location(published, iri, path, chosen), status_code=303, headers=VARY)
     stem, representation = split_suffix(path)
     if representation is not None:
         iri = published.iri_of(stem)
         if published.path_of(iri) == stem and published.exists(iri):
-            return _document(state, iri, representation)
+            host = published.described_by(iri)
+            if host is None:
+                return _document(state, iri, representation)
+            why = f"<{iri}> has no documents of its own: its work's describe it, /{published.path_of(host)}"
+            return _not_found(state, request, path, why + representation.suffix)
         index = state.index_pages.get(stem) if representation is HTML else None
         if index is not None:
             return HTMLResponse(render_page(index, state.site))

@@ -2,7 +2,8 @@
 
 For every resource it writes its page and its RDF documents at the resource's path
 plus a suffix (``work/x.html``, ``work/x.ttl``, ``.jsonld``, ``.nt``, ``.rdf``), the
-paths percent-decoded as web servers map URLs to files; then the index pages, the
+paths percent-decoded as web servers map URLs to files (an authorship has none: its
+work's describe it, :meth:`kg.publish.store.Published.described_by`); then the index pages, the
 search page and its JSON index, ``sitemap.xml``, the VoID at ``.well-known/void.*``, a
 404 page, the stylesheet and script, and in ``_config/`` the nginx and Apache
 configurations that answer each extensionless IRI as ``kg serve`` does
@@ -21,7 +22,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from importlib.resources import files
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote
 
 from kg.errors import InputError
@@ -46,23 +47,25 @@ class SiteSummary:
     files: int
 
 
-def file_path(root: Path, site_path: str, suffix: str) -> Path:
-    """Where the document of a site path is written: percent-decoded, inside ``root``."""
-    relative = PurePosixPath(unquote(site_path) + suffix)
-    if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
+def file_path(root: str, site_path: str, suffix: str) -> str:
+    """Where the document of a site path is written: percent-decoded, inside ``root``
+    (empty and ``.`` segments dropped, as a URL path's are; ``..`` refused)."""
+    decoded = unquote(site_path) + suffix
+    parts = [part for part in decoded.split("/") if part not in ("", ".")]
+    if decoded.startswith("/") or ".." in parts:
         raise InputError.at(site_path, None, "an IRI path that cannot be a file name in the site",
                             "such IRIs are not made by kg export; check the base")
-    return root.joinpath(*relative.parts)
+    return os.path.join(root, *parts)
 
 
-def _write(path: Path, content: str | bytes, folders: set[Path] | None = None) -> None:
-    if folders is None or path.parent not in folders:
-        path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: str, content: str | bytes, folders: set[str] | None = None) -> None:
+    folder = os.path.dirname(path)
+    if folders is None or folder not in folders:
+        os.makedirs(folder, exist_ok=True)
         if folders is not None:
-            folders.add(path.parent)
-    data = content.encode("utf-8") if isinstance(content, str) else content
+            folders.add(folder)
     with open(path, "wb") as handle:
-        handle.write(data)
+        handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def _write_resources(task: tuple[str, list[str], Site]) -> int:
@@ -80,9 +83,9 @@ def _write_resources(task: tuple[str, list[str], Site]) -> int:
         page = resource_page(published, iri, triples, documents[JSONLD].decode("utf-8"))
         if page is None:
             continue
-        _write(file_path(Path(root), path, ".html"), render_page(page, site), folders)
+        _write(file_path(root, path, ".html"), render_page(page, site), folders)
         for representation, document in documents.items():
-            _write(file_path(Path(root), path, representation.suffix), document, folders)
+            _write(file_path(root, path, representation.suffix), document, folders)
         written += 1 + len(documents)
     return written
 
@@ -101,7 +104,8 @@ def _write_resources_all(published: Published, root: Path, iris: list[str], site
 
 
 def _write_rest(published: Published, root: Path, iris: list[str], site: Site, final: Path) -> int:
-    """Everything that is not a resource's own document."""
+    """Everything that is not a resource's own document (``iris``: those that have
+    documents, the sitemap's pages)."""
     indexes = Indexes(published)
     texts: dict[str, str | bytes] = {"index.html": render_page(indexes.home(), site),
                                      "search.html": render("search.html", site, "search", title="Search"),
@@ -120,7 +124,7 @@ def _write_rest(published: Published, root: Path, iris: list[str], site: Site, f
     texts.update(config_files(published, str(final)))
     texts[MARKER] = "This folder was written by kg publish; kg publish may replace it whole.\n"
     for name, content in texts.items():
-        _write(root / name, content)
+        _write(str(root / name), content)
     return len(texts)
 
 
@@ -134,9 +138,10 @@ def write_site(published: Published, output: Path, jobs: int | None = None) -> S
     staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.staging."))
     try:
         iris = published.served_iris()
+        own = published.document_iris(iris)
         site = Site(published.title, ", ".join(p.name for p in published.exports), sparql=False)
-        count = _write_resources_all(published, staging, iris, site, jobs or os.cpu_count() or 1)
-        count += _write_rest(published, staging, iris, site, output)
+        count = _write_resources_all(published, staging, own, site, jobs or os.cpu_count() or 1)
+        count += _write_rest(published, staging, own, site, output)
         os.chmod(staging, 0o755)
         _swap(staging, output)
     except BaseException:

@@ -12,6 +12,12 @@ the one table of representations. The tests run the same negotiation checks agai
 Both configurations serve the site at the root of a server, and redirect with a
 relative ``Location`` (``x.ttl``), so they also work behind a proxy that maps a base
 path (``/kg/``) onto that server.
+
+An authorship (``/work/x/authorship/3``) has no files: like ``kg serve``, both answer
+``303`` to its work's document (``../../../work/x.ttl``, the page at
+``#authorship/3``) when that work's N-Triples describe the IRI (a line whose subject
+it is), and 404 otherwise; the IRI is the base the site was published with plus the
+request's path, as ``kg serve`` reads it.
 """
 
 from __future__ import annotations
@@ -19,13 +25,16 @@ from __future__ import annotations
 import json
 
 from kg.publish.negotiation import REPRESENTATIONS, RDF_REPRESENTATIONS
-from kg.publish.store import ONTOLOGY_PATH, Published
+from kg.publish.store import AUTHORSHIP, ONTOLOGY_PATH, Published
 
 JS = r"""// kg publish: content negotiation for nginx's njs module, generated from
 // kg/publish/negotiation.py (RFC 9110 section 12.5.1: the most specific matching media
 // range gives a type its quality, 0 is "not acceptable", ties go to the server's order).
+import fs from 'fs';
 var ALL = __ALL__;
 var RDF = __RDF__;
+var BASE = __BASE__;
+var AUTHORSHIP = __AUTHORSHIP__;
 var QUALITY = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
 var TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -95,11 +104,35 @@ function accept(r) {
 
 function suffix(r) { return choose(accept(r), ALL); }
 function rdfSuffix(r) { return choose(accept(r), RDF); }
+
+function isFile(name) {
+    try { fs.accessSync(name); return true; } catch (e) { return false; }
+}
+
+// The work whose N-Triples describe an authorship IRI: [its path, the anchor], or null.
+function describedBy(file, path) {
+    var cut = path.lastIndexOf(AUTHORSHIP), fileCut = file.lastIndexOf(AUTHORSHIP);
+    if (cut < 1 || fileCut < 0 || path.indexOf("/", cut + AUTHORSHIP.length) >= 0
+        || cut + AUTHORSHIP.length === path.length) { return null; }
+    var text;
+    try { text = fs.readFileSync(file.slice(0, fileCut) + ".nt", "utf8"); } catch (e) { return null; }
+    var subject = "<" + BASE + path.slice(1) + "> ";
+    if (text.slice(0, subject.length) !== subject && text.indexOf("\n" + subject) < 0) { return null; }
+    return [path.slice(1, cut), path.slice(cut + 1)];
+}
+
+// A resource IRI's 303 Location, relative: "-" when it is not one (404), "" when
+// nothing acceptable is offered (406).
 function location(r) {
+    var path = r.variables.request_uri.split("?")[0];
+    var file = r.variables.request_filename, own = isFile(file + ".html");
+    var host = own ? null : describedBy(file, path);
+    if (!own && host === null) { return "-"; }
     var chosen = suffix(r);
     if (chosen === "") { return ""; }
-    var path = r.variables.request_uri.split("?")[0];
-    return path.slice(path.lastIndexOf("/") + 1) + chosen;
+    if (own) { return path.slice(path.lastIndexOf("/") + 1) + chosen; }
+    var up = "../".repeat(path.split("/").length - 2);
+    return up + host[0] + chosen + (chosen === ".html" ? "#" + host[1] : "");
 }
 
 export default { suffix: suffix, rdfSuffix: rdfSuffix, location: location, choose: choose };
@@ -107,7 +140,8 @@ export default { suffix: suffix, rdfSuffix: rdfSuffix, location: location, choos
 
 NGINX = r"""# kg publish: nginx configuration for the site in __SITE__
 # (https://www.w3.org/TR/cooluris/: a resource IRI answers 303 See Other to the document
-# its Accept header chooses, with Vary: Accept; the ontology document /ns answers directly).
+# its Accept header chooses, with Vary: Accept, an authorship to its work's; the ontology
+# document /ns answers directly).
 # Needs nginx's njs module (Debian: apt-get install libnginx-mod-http-js, which enables it;
 # elsewhere: load_module modules/ngx_http_js_module.so; in the main context).
 # Include this file in the http {} context; set listen, server_name and, if the site
@@ -162,11 +196,12 @@ __TYPES__
         try_files $uri @resource;
     }
 
-    # A resource IRI (the site has its page, IRI + .html): 303 to the chosen document.
+    # A resource IRI (the site has its page, IRI + .html, or it is an authorship that its
+    # work's documents describe): 303 to the chosen document.
     location @resource {
         default_type text/plain;
         add_header Vary Accept always;
-        if (!-f $request_filename.html) { return 404; }
+        if ($kg_location = "-") { return 404; }
         if ($kg_location = "") { return 406 "406 Not Acceptable: available as __OFFERED__\n"; }
         return 303 $kg_location;
     }
@@ -180,6 +215,8 @@ require "apache2"
 local ALL = { __LUA_ALL__ }
 local RDF = { __LUA_RDF__ }
 local ONTOLOGY = "/__ONTOLOGY__"
+local BASE = __BASE__
+local AUTHORSHIP = __AUTHORSHIP__
 
 local function token(text)
   return text ~= "" and not text:find("[^!#$%%&'*+.^_`|~0-9A-Za-z-]")
@@ -265,8 +302,31 @@ local function not_acceptable(r, offered)
   return apache2.DONE
 end
 
--- LuaHookFixups: a resource IRI answers 303 to its chosen document; /ns and
--- /.well-known/void answer directly.
+local function last_find(text, part)
+  local at, found = 0, nil
+  while true do
+    at = text:find(part, at + 1, true)
+    if not at then return found end
+    found = at
+  end
+end
+
+-- The work whose N-Triples describe an authorship IRI: its path and the anchor, or nil.
+local function described_by(file, path)
+  local cut, file_cut = last_find(path, AUTHORSHIP), last_find(file, AUTHORSHIP)
+  if not cut or cut < 2 or not file_cut or path:find("/", cut + #AUTHORSHIP, true)
+     or cut + #AUTHORSHIP > #path then return nil end
+  local handle = io.open(file:sub(1, file_cut - 1) .. ".nt", "rb")
+  if not handle then return nil end
+  local text = handle:read("a")
+  handle:close()
+  local subject = "<" .. BASE .. path:sub(2) .. "> "
+  if text:sub(1, #subject) ~= subject and not text:find("\n" .. subject, 1, true) then return nil end
+  return path:sub(2, cut - 1), path:sub(cut + 1)
+end
+
+-- LuaHookFixups: a resource IRI answers 303 to its chosen document (an authorship to
+-- its work's); /ns and /.well-known/void answer directly.
 function negotiate(r)
   local path = r.uri
   local accept = r.headers_in["Accept"]
@@ -282,22 +342,33 @@ function negotiate(r)
     return apache2.DONE
   end
   if r:stat(r.filename) and r:stat(r.filename).filetype == 1 then return apache2.DECLINED end
-  if not r:stat(r.filename .. ".html") then return apache2.DECLINED end
+  -- a path below a missing folder: Apache keeps the rest in path_info
+  local file = r.filename .. (r.path_info or "")
+  local raw = r.unparsed_uri:match("^[^?]*")
+  local own = r:stat(file .. ".html") ~= nil
+  local host, anchor
+  if not own then host, anchor = described_by(file, raw) end
+  if not own and not host then return apache2.DECLINED end
   r.err_headers_out["Vary"] = "Accept"
   local chosen = choose(accept, ALL)
   if not chosen then return not_acceptable(r, ALL) end
-  local raw = r.unparsed_uri:match("^[^?]*")
-  r.err_headers_out["Location"] = raw:match("[^/]*$") .. chosen[1]
+  local location = raw:match("[^/]*$") .. chosen[1]
+  if not own then
+    local _, depth = raw:gsub("/", "")
+    location = string.rep("../", depth - 1) .. host .. chosen[1] .. (chosen[1] == ".html" and "#" .. anchor or "")
+  end
+  r.err_headers_out["Location"] = location
   r.status = 303
   r.content_type = "text/plain; charset=utf-8"
-  r:puts("303 See Other: " .. raw:match("[^/]*$") .. chosen[1] .. "\n")
+  r:puts("303 See Other: " .. location .. "\n")
   return apache2.DONE
 end
 """
 
 APACHE = r"""# kg publish: Apache 2.4 configuration for the site in __SITE__
 # (https://www.w3.org/TR/cooluris/: a resource IRI answers 303 See Other to the document
-# its Accept header chooses, with Vary: Accept; the ontology document /ns answers directly).
+# its Accept header chooses, with Vary: Accept, an authorship to its work's; the ontology
+# document /ns answers directly).
 # Needs mod_lua (Debian: a2enmod lua); negotiation is in _config/kg-negotiate.lua.
 # Include this file in the server config; set the port, ServerName and, if the site
 # moves, the paths. The site is served at the root of this virtual host; for a base IRI
@@ -346,6 +417,7 @@ def config_files(published: Published, site: str = "__SITE__") -> dict[str, str]
         "__CHARSET_TYPES__": " ".join(r.media_type for r in RDF_REPRESENTATIONS),  # text/html is implied
         "__APACHE_TYPES__": "\n".join(f"    AddType {r.media_type} {r.suffix}" for r in REPRESENTATIONS),
         "__LUA_ALL__": lua(REPRESENTATIONS), "__LUA_RDF__": lua(RDF_REPRESENTATIONS), "__SITE__": site,
+        "__BASE__": json.dumps(published.base, ensure_ascii=False), "__AUTHORSHIP__": json.dumps(AUTHORSHIP),
     }
 
     def fill(text: str) -> str:
