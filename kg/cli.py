@@ -168,7 +168,10 @@ def _signals_raise() -> Iterator[None]:
 
 @contextmanager
 def _progress(enabled: bool, unit: str = "batches") -> Iterator[Progress | None]:
-    """A rich progress display on an interactive stderr: stages, count of ``unit``, rate, ETA."""
+    """A rich progress display on an interactive stderr: stages, count of ``unit``, rate, ETA.
+    Redrawn by each update, never by rich's refresh thread (``auto_refresh=False``): the
+    export forks its worker pools while the display runs, and a process must not fork
+    while another thread may hold a lock (the child would inherit it held)."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
@@ -176,7 +179,7 @@ def _progress(enabled: bool, unit: str = "batches") -> Iterator[Progress | None]
 
     rate = TextColumn("{task.fields[rate]}")
     with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), rate,
-             TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+             TimeRemainingColumn(), console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         tasks: dict[str, int] = {}
 
         def update(stage: str, done: int, total: int) -> None:
@@ -184,7 +187,7 @@ def _progress(enabled: bool, unit: str = "batches") -> Iterator[Progress | None]
                 tasks[stage] = bar.add_task(stage, total=total, rate="")
             bar.update(tasks[stage], completed=done, total=total)
             speed = bar.tasks[tasks[stage]].speed
-            bar.update(tasks[stage], rate=f"{speed:.1f}/s" if speed else "")
+            bar.update(tasks[stage], rate=f"{speed:.1f}/s" if speed else "", refresh=True)
 
         yield update
 

@@ -764,13 +764,19 @@ def _splits(curation: Curation) -> dict[str, dict[int, str]]:
 def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progress: Progress,
             describe: Describe | None, max_errors: int, unreadable: Sequence[RejectedRecord]) -> StreamResult:
     run, totals = _run(), _Totals()
-    writer = ChunkWriter(output, run.fmt)
+    writer: ChunkWriter | None = None
+    held: list[Path] = []
+    """The scan's chunks, kept on disk until the scan has succeeded: nothing, not even a
+    format's header, reaches the output before (a rejected input leaves it untouched)."""
 
     def write(batch: _Batch) -> None:
         if batch.chunk is not None:
-            with _timed(totals.clock, "write"):
-                writer.write_file(batch.chunk)
-            batch.chunk.unlink()
+            if writer is None:
+                held.append(batch.chunk)
+            else:
+                with _timed(totals.clock, "write"):
+                    writer.write_file(batch.chunk)
+                batch.chunk.unlink()
         totals.quads += batch.quads
         totals.results.extend(batch.results)
         totals.clock.update(batch.clock)
@@ -817,6 +823,12 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     if len(rejected_records) > max_errors:
         raise InputError([r.diagnostic() for r in rejected_records])
     del rejected
+    writer = ChunkWriter(output, run.fmt)
+    with _timed(totals.clock, "write"):
+        for chunk in held:
+            writer.write_file(chunk)
+            chunk.unlink()
+    held.clear()
     totals.phase("scan")
     # 2. resolve
     _join_pending(abstracts)

@@ -13,9 +13,11 @@ import pyoxigraph as ox
 import pytest
 
 import kg.mapping
+import kg.pipeline
 import kg.stream
 from kg.mapping.terms import text
 from kg.curation import read_curation
+from kg.errors import InputError, NonConformingError
 from kg.pipeline import ExportOptions, build_whole, export
 from kg.reconcile import summary_of
 from kg.report import report_data
@@ -54,9 +56,34 @@ def streamed(folder: Path, fmt: str = "nquads", jobs: int = 1, validate: bool = 
     result = None
     try:
         result = export([folder], ExportOptions(format=fmt, jobs=jobs, validate_shapes=validate, engine=engine), out)
-    except Exception as exc:  # noqa: BLE001 - a non-conforming export still wrote its text
+    except NonConformingError as exc:  # a non-conforming export still wrote its text; any other error fails
         result = exc
     return out.getvalue(), result
+
+
+def test_streamed_lets_a_crash_fail_the_test(corpus, monkeypatch):
+    """Two identical crashes must not pass a byte-identity test: only a non-conforming
+    export's error is kept, any other propagates."""
+    def crash(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("boom")
+    monkeypatch.setattr(kg.pipeline, "export_stream", crash)
+    with pytest.raises(RuntimeError, match="boom"):
+        streamed(corpus)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld", "nquads"])
+def test_nothing_reaches_the_output_before_the_scan_succeeded(tmp_path, fmt):
+    """pipeline.export to a caller's stream: a rejected input raises InputError and the
+    stream is untouched (no ``@prefix`` header, no file graph of the good files scanned
+    before the bad one)."""
+    for n in range(kg.stream.FILES_PER_BATCH):  # a whole scan batch of good files before the bad one
+        (tmp_path / f"a-good-{n:03}.txt").write_text(f"LGJan 2, 2024\nAlpha {n} ResultsMaria Lopez, Kim Tan\n"
+                                                     "Alpha abstract.\n", encoding="utf-8")
+    (tmp_path / "b-bad.txt").write_text("LGJul\nBeta ResultsKim Tan\nBeta abstract.\n", encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(InputError):
+        export([tmp_path], ExportOptions(format=fmt, validate_shapes=False), out)
+    assert out.getvalue() == ""
 
 
 def quads_of(text_: str) -> set[str]:
