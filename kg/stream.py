@@ -32,7 +32,6 @@ to (README, "Scale" explains why the verdicts are the same).
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing
 import pickle
 import tempfile
@@ -47,8 +46,8 @@ from pathlib import Path
 from typing import IO
 
 from kg.cleanup import spill_folder, starting_pool, stop_pool, worker_start
-from kg.errors import Diagnostic, InputError
-from kg.identity import Iris, People, person_key, text_key
+from kg.errors import InputError
+from kg.identity import Iris, People
 from kg.namespaces import CATEGORY_NS, DEFAULT_DATASET
 from kg.mapping.agent import organization_to_triples, person_to_triples
 from kg.mapping.category import categories_to_triples
@@ -57,38 +56,23 @@ from kg.mapping.terms import Quad, Term, Triple, foaf, iri, kg, prov, rdf, schem
 from kg.mapping.work import work_to_triples
 from kg.models import (
     Agent,
-    BylineChoice,
     Curation,
-    Disagreement,
     ExportSummary,
     Layout,
     Organization,
-    OwnerCandidate,
     Person,
     PersonCandidate,
     ProfileSummary,
-    ReconciliationReport,
     Record,
     RejectedRecord,
     SourceRef,
-    UnmatchedAbstract,
-    Work,
 )
 from kg.parse import Context, file_evidence, read_profile, rejected_file
 from kg.parse.evidence import Evidence
-from kg.reconcile import (
-    organizations_from_names,
-    curation_warnings,
-    fits_first_name,
-    person_candidates,
-    person_from_spellings,
-    profile_owner,
-    reconcile_work,
-    spelling,
-    untitled_key,
-    sorted_rejected,
-    unused_curation,
-)
+from kg.reconcile.partition import Known, PeopleFindings, Scan, WorkFindings
+from kg.reconcile.people import Spellings, curation_warnings, family_key, person_candidates
+from kg.reconcile.report import assemble_report, sorted_rejected
+from kg.reconcile.works import AbstractIndex, WorkGroups, digest
 from kg.serialize import ChunkWriter
 from kg.validate import DEFAULT_ENGINE, Engine, ShapeResult, prepare, sorted_results, validate_batch
 
@@ -107,9 +91,6 @@ GC_THRESHOLDS = (20_000, 20, 20)
 """Garbage collector thresholds during an export (Python's defaults: 700, 10, 10)."""
 IN_FLIGHT = 2
 """Batches per process submitted ahead of the one the main process waits for."""
-
-FIELDS = ("title", "abstract", "date", "category", "authors")
-"""The order kg.reconcile reports a work's disagreements in."""
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total): called as batches finish."""
@@ -141,10 +122,6 @@ def _timed(clock: Counter, stage: str) -> Iterator[None]:
         clock[stage] += time.perf_counter() - start
 
 
-def _digest(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
-
-
 # ---------------------------------------------------------------- shared state of a run
 
 @dataclass
@@ -152,16 +129,13 @@ class _Run:
     """What every batch of one export needs; set before the worker processes start, so
     they inherit it (fork) and no batch sends it again."""
 
-    iris: Iris
-    people: People
+    known: Known
+    """Who is who, and after the scan the profiles and first-name owners (kg.reconcile)."""
     fmt: str
     validate: bool
     spill: _Spill
     engine: Engine = DEFAULT_ENGINE
     """The SHACL engine (kg.validate): workers inherit it with the rest of the run."""
-    profiles: dict[str, ProfileSummary] = field(default_factory=dict)
-    scoped_owners: dict[str, str] = field(default_factory=dict)
-    """First-name owners (persons scoped to their profile): IRI -> name."""
     organizations: set[str] = field(default_factory=set)
     file_iris: set[str] = field(default_factory=set)
     profile_of_iri: dict[Term, ProfileSummary] = field(default_factory=dict)
@@ -175,10 +149,21 @@ class _Run:
     context: Context = field(default_factory=Context)
     """What parsing a file may use from the others (evidence) and the curation file (splits)."""
 
+    @property
+    def iris(self) -> Iris:
+        return self.known.iris
+
+    @property
+    def people(self) -> People:
+        return self.known.people
+
+    @property
+    def profiles(self) -> dict[str, ProfileSummary]:
+        return self.known.profiles
+
     def is_person(self, node: str) -> bool:
-        """Whether an IRI is one of the export's people: every person IRI a record's
-        author or a profile's owner gets (kg.identity) was counted in the scan."""
-        return node.startswith(self.iris.person_prefix) or node in self.scoped_owners
+        """Whether an IRI is one of the export's people (kg.reconcile.partition.Known)."""
+        return self.known.is_person(node)
 
 
 _RUN: _Run | None = None
@@ -239,7 +224,7 @@ def _pickled(rows: list) -> bytes:
 
 
 def _bucket(text: str) -> int:
-    return _digest(text) % BUCKETS
+    return digest(text) % BUCKETS
 
 
 def _run() -> _Run:
@@ -375,94 +360,55 @@ def _gather(files: Sequence[tuple[str, str]]) -> _Gathered:
 
 @dataclass
 class _Scanned(_Batch):
-    """What one batch of files gives the main process."""
+    """What one batch of files gives the main process: the scan's partial state
+    (kg.reconcile.partition.Scan) without its records and spellings, which are spilled."""
 
-    rejected: list[RejectedRecord] = field(default_factory=list)
-    choices: list[BylineChoice] = field(default_factory=list)
-    warnings: list[Diagnostic] = field(default_factory=list)
-    profiles: list[ProfileSummary] = field(default_factory=list)
-    scoped: dict[str, str] = field(default_factory=dict)
+    scan: Scan = field(default_factory=Scan)
     spill: dict[str, bytes] = field(default_factory=dict)
     """Rows for the spill files (:class:`_Spill`), pickled, by file name."""
-    abstracts: list[tuple[int, int]] = field(default_factory=list)
     spellings: int = 0
     """Spelling rows spilled (each a person's distinct spelling in this batch)."""
-    organizations: Counter = field(default_factory=Counter)
-    categories: set[str] = field(default_factory=set)
-    records: int = 0
 
 
 def _scan(files: Sequence[tuple[str, str]]) -> _Scanned:
     run, out = _run(), _Scanned()
+    scan = out.scan
     quads: list[Quad] = []
-    spill: dict[str, list] = defaultdict(list)
-    spellings: dict[tuple, tuple[int, tuple]] = {}
     for path, source in files:
         try:
             with _timed(out.clock, "parse"):
                 profile = read_profile(Path(path), source, run.context)
         except InputError as exc:
-            out.rejected.extend(rejected_file(exc, Path(path), source))
+            scan.add_unreadable(rejected_file(exc, Path(path), source))
             continue
-        out.rejected.extend(profile.rejected)
-        out.choices.extend(profile.choices)
-        out.warnings.extend(profile.warnings)
-        owner, agent, scoped = profile_owner(profile, run.people)
-        if agent is not None:  # counted after every record's authors, as kg.reconcile does
-            _spelling(spellings, (owner, *spelling(agent)), (1, source, 0, 0))
-        if scoped is not None:  # a person of one spelling, resolved with the others
-            _spelling(spellings, (scoped.iri, scoped.name, scoped.given_name, None, None), (1, source, 0, 0))
-            out.scoped[scoped.iri] = scoped.name
-        summary = ProfileSummary(iri=run.iris.profile(source), source=profile.source, layout=profile.layout,
-                                 owner=owner, records=profile.records)
+        with _timed(out.clock, "reconcile"):
+            summary = scan.add_profile(profile, run.known)
         graph = iri(run.iris.file_graph(source))
         with _timed(out.clock, "map"):
             quads.extend((s, p, o, graph) for s, p, o in file_to_triples(summary, run.iris))
-        out.profiles.append(summary.model_copy(update={"records": ()}))
-        out.records += len(profile.records)
-        with _timed(out.clock, "reconcile"):
-            for record in profile.records:
-                _index_record(record, out, spill, spellings)
     with _timed(out.clock, "reconcile"):
-        for key, (count, where) in spellings.items():  # key[0]: the person's IRI
-            spill[f"s{_bucket(key[0])}"].append((key, count, where))
-        out.spellings = len(spellings)
-        out.spill = {name: _pickled(rows) for name, rows in spill.items()}
+        out.spellings = len(scan.spellings)
+        out.spill = _spill_scan(scan)
     # The file graphs' own subjects; each profile is validated and written whole in the tail.
-    profile_iris = {iri(p.iri) for p in out.profiles}
+    profile_iris = {iri(p.iri) for p in scan.profiles}
     quads = [q for q in quads if q[0] not in profile_iris]
     out.check(quads, FILE_SHAPES)
     out.emit(quads)
     return out
 
 
-def _index_record(record: Record, out: _Scanned, spill: dict[str, list], spellings: dict) -> None:
-    people = _run().people
-    for position, agent in enumerate(record.authors):
-        agent_iri = people.agent(agent)
-        if agent.kind == "person":
-            where = (0, record.source.source, record.source.line, position)
-            _spelling(spellings, (agent_iri, *spelling(agent)), where)
-        else:
-            out.organizations[(agent_iri, agent.name)] += 1
-    for tag in record.organizations:
-        out.organizations[(_run().iris.organization(text_key(tag)), tag)] += 1
-    if record.category:
-        out.categories.add(record.category)
-    row = _row(record)
-    if record.title:
-        title = _digest(text_key(record.title))
-        spill[f"w{title % BUCKETS}"].append((("t", title), row))
-        if record.abstract:
-            out.abstracts.append((_digest(text_key(record.abstract)), title))
-    else:
-        spill["pending"].append((_digest(untitled_key(record)), row))
-
-
-def _spelling(spellings: dict[tuple, tuple[int, tuple]], key: tuple, where: tuple, count: int = 1) -> None:
-    """Count a spelling of a person, (person, name, given, family, suffix), and keep where it was first seen."""
-    seen = spellings.get(key)
-    spellings[key] = (count, where) if seen is None else (seen[0] + count, min(seen[1], where))
+def _spill_scan(scan: Scan) -> dict[str, bytes]:
+    """A scan's records (titled by work key, abstract-only as ``pending``) and spellings
+    (by person IRI) as spill rows, taken out of the scan."""
+    spill: dict[str, list] = defaultdict(list)
+    for key, record in scan.titled:
+        spill[f"w{key[1] % BUCKETS}"].append((key, _row(record)))
+    for abstract, record in scan.pending:
+        spill["pending"].append((abstract, _row(record)))
+    for key, count, where in scan.spellings.rows():  # key[0]: the person's IRI
+        spill[f"s{_bucket(key[0])}"].append((key, count, where))
+    scan.titled, scan.pending, scan.spellings = [], [], Spellings()
+    return {name: _pickled(rows) for name, rows in spill.items()}
 
 
 def _row(record: Record) -> tuple:
@@ -487,66 +433,42 @@ def _record(row: tuple) -> Record:
 
 @dataclass
 class _Worked(_Batch):
-    works: int = 0
-    disagreements: list[Disagreement] = field(default_factory=list)
-    unmatched: list[UnmatchedAbstract] = field(default_factory=list)
-    common_authors: dict[str, set[str] | None] = field(default_factory=dict)
-    """Headerless profiles: the people who authored every work seen (None: a work without)."""
-    first_name_fits: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    """First-name owners' profiles: the people whose spellings contain that name (to be
-    checked against their display names once people are resolved)."""
+    found: WorkFindings = field(default_factory=WorkFindings)
+    """The works' findings (kg.reconcile.partition), without their listings, which are spilled."""
     listings: dict[str, bytes] = field(default_factory=dict)
     """(profile source, work IRI) rows, pickled, by spill file (``h<batch>``): written
     with the profile in the tail."""
 
 
-def _load_bucket(bucket: int) -> dict[tuple, list[Record]]:
-    groups: dict[tuple, list[Record]] = defaultdict(list)
-    for key, row in _run().spill.rows(f"w{bucket}"):
-        groups[key].append(_record(row))
-    return groups
-
-
-def _group_iri(key: tuple, records: Sequence[Record]) -> str:
-    iris = _run().iris
-    titled = next((r for r in records if r.title), None)
-    if titled is not None:
-        return iris.work(text_key(titled.title))  # type: ignore[arg-type]
-    return iris.untitled_work(untitled_key(records[0]))
-
-
 def _works(buckets: Sequence[int]) -> _Worked:
     run, out = _run(), _Worked()
+    found = out.found
     reconciled = iri(run.iris.reconciled_graph)
-    groups = {}
+    groups = WorkGroups()
     with _timed(out.clock, "reconcile"):
         for bucket in buckets:
-            for key, records in _load_bucket(bucket).items():
-                records.sort(key=lambda r: (r.source.source, r.source.line))
-                groups[_group_iri(key, records)] = records
+            for key, row in run.spill.rows(f"w{bucket}"):
+                groups.add(key, _record(row))
+        works = groups.resolve(run.iris)
+    del groups
     quads: list[Quad] = []
     listing: list[Quad] = []
-    listings: dict[str, list] = defaultdict(list)
     checked_from = listed_from = 0
-    for count, work_iri in enumerate(sorted(groups), 1):
-        records = groups[work_iri]
+    for count, (work_iri, records) in enumerate(works, 1):
+        listed = len(found.listed)
         with _timed(out.clock, "reconcile"):
-            work, found = reconcile_work(work_iri, records, run.iris, run.people)
-        out.disagreements.extend(found)
-        if work.title is None:
-            out.unmatched.extend(UnmatchedAbstract(r.source.source, r.source.path, r.source.line, work_iri)
-                                 for r in records)
+            work = found.add(work_iri, records, run.known)
         with _timed(out.clock, "map"):
             quads.extend((s, p, o, reconciled) for s, p, o in work_to_triples(work, run.iris))
-        for source in sorted({r.source.source for r in records}):
-            profile = run.profiles[source]
-            listing.append((iri(profile.iri), schema.hasPart, iri(work_iri), reconciled))
-            listings[f"h{run.profile_batch[source]}"].append((source, work_iri))
-            _note_owner_evidence(profile, work, records, out)
-        out.works += 1
-        if (run.engine == "pyshacl" and count % VALIDATE_WORKS == 0) or count == len(groups):
+            listing += [(iri(run.profiles[source].iri), schema.hasPart, iri(work_iri), reconciled)
+                        for source, _ in found.listed[listed:]]
+        if (run.engine == "pyshacl" and count % VALIDATE_WORKS == 0) or count == len(works):
             _check_works(quads[checked_from:] + listing[listed_from:], out)
             checked_from, listed_from = len(quads), len(listing)
+    listings: dict[str, list] = defaultdict(list)
+    for source, work_iri in found.listed:
+        listings[f"h{run.profile_batch[source]}"].append((source, work_iri))
+    found.listed = []
     out.listings = {name: _pickled(rows) for name, rows in listings.items()}
     out.emit(quads)
     return out
@@ -562,30 +484,6 @@ def _check_works(quads: Sequence[Quad], out: _Worked) -> None:
         out.check(quads, WORK_SHAPES, [t for p in listing for t in _profile_header(run.profile_of_iri[p])])
 
 
-def _note_owner_evidence(profile: ProfileSummary, work: Work, records: Sequence[Record], out: _Worked) -> None:
-    """What owner inference (headerless profiles) and owner candidates (first-name
-    owners) need from a work, so the main process never holds the works."""
-    run = _run()
-    persons = {a.agent for a in work.authorships if run.is_person(a.agent)}
-    if profile.owner is None:
-        if profile.source.source not in out.common_authors:
-            out.common_authors[profile.source.source] = persons if work.authorships else None
-        elif (seen := out.common_authors[profile.source.source]) is not None:
-            out.common_authors[profile.source.source] = seen & persons if work.authorships else None
-    elif profile.owner in run.scoped_owners:
-        out.first_name_fits[profile.source.source] |= persons & _may_fit(run.scoped_owners[profile.owner], records)
-
-
-def _may_fit(first_name: str, records: Sequence[Record]) -> set[str]:
-    """People of these records whose display name may have ``first_name`` among its given
-    names: a display name is one of the person's spellings, which all share the words of
-    its key, except for people a curation file merges."""
-    run, wanted = _run(), text_key(first_name)
-    found = {run.people.agent(a) for r in records for a in r.authors
-             if a.kind == "person" and wanted in person_key(a.name).split()}
-    return found | run.people.merged_iris
-
-
 def _profile_header(profile: ProfileSummary) -> list[Triple]:
     """A profile's own triples from its file graph (the run keeps profiles without their
     records): the context that lets a batch check the profile whole."""
@@ -596,33 +494,28 @@ def _profile_header(profile: ProfileSummary) -> list[Triple]:
 
 @dataclass
 class _Peopled(_Batch):
-    people: int = 0
+    found: PeopleFindings | None = None
     by_family: dict[str, bytes] = field(default_factory=dict)
     """People with a family and given name, pickled, by spill file (``c<bucket>``): the
     candidate search compares only people of one family name."""
-    wanted: list[Person] = field(default_factory=list)
-    curation_unused: set[str] = field(default_factory=set)
 
 
 def _people(buckets: Sequence[int]) -> _Peopled:
     """The people of some spelling buckets: resolved, mapped, validated, written."""
     run, out = _run(), _Peopled()
     with _timed(out.clock, "reconcile"):
-        spellings: dict[tuple, tuple[int, tuple]] = {}
+        spellings = Spellings()
         for bucket in buckets:
-            for key, count, where in run.spill.rows(f"s{bucket}"):
-                _spelling(spellings, key, where, count)
-        people = _resolve_people(spellings)
+            spellings.add_rows(run.spill.rows(f"s{bucket}"))
+        out.found = PeopleFindings(run.people, run.wanted)
+        people = out.found.add(spellings, run.known)
         del spellings
         by_family: dict[str, list] = defaultdict(list)
         for person in people:
-            if person.family_name and person.given_name:
+            if (family := family_key(person)) is not None:
                 row = (person.iri, person.name, person.given_name, person.family_name)
-                by_family[f"c{_bucket(text_key(person.family_name))}"].append(row)
+                by_family[f"c{_bucket(family)}"].append(row)
         out.by_family = {name: _pickled(rows) for name, rows in by_family.items()}
-        out.wanted = [p for p in people if p.iri in run.wanted]
-        out.curation_unused = set(unused_curation(run.people, [p for p in people if p.iri not in run.scoped_owners]))
-    out.people = len(people)
     reconciled = iri(run.iris.reconciled_graph)
     with _timed(out.clock, "map"):
         quads = [(s, p, o, reconciled) for person in people for s, p, o in person_to_triples(person)]
@@ -724,7 +617,8 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
     iris = Iris(base, dataset)
     with spill_folder() as folder:
         spill = _Spill(folder)
-        _RUN = _Run(iris=iris, people=People(iris, curation), fmt=fmt, validate=validate, spill=spill, engine=engine)
+        _RUN = _Run(known=Known(iris, People(iris, curation)), fmt=fmt, validate=validate, spill=spill,
+                    engine=engine)
         if validate:
             prepare(SHAPE_GROUPS, engine)
         try:
@@ -792,36 +686,23 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     del names
     totals.phase("evidence")
     # 1. scan
-    rejected: list[RejectedRecord] = list(unreadable)
-    choices: list[BylineChoice] = []
-    warnings, profiles = [], []
-    abstracts: dict[int, int] = {}
-    organizations: Counter = Counter()
-    categories: set[str] = set()
+    scan, rejected = Scan(), list(unreadable)
     for done, scanned in enumerate(_map_batches(_scan, batches, jobs), 1):
         progress("parse", done, len(batches))
-        rejected.extend(scanned.rejected)
+        rejected.extend(scanned.scan.findings.rejected)
+        scanned.scan.findings.rejected = []
         if len(rejected) > max_errors:
             if scanned.chunk is not None:
                 scanned.chunk.unlink()
             continue  # keep reading: every file's errors are reported
-        choices.extend(scanned.choices)
-        warnings.extend(scanned.warnings)
-        profiles.extend(scanned.profiles)
-        run.scoped_owners.update(scanned.scoped)
-        totals.records += scanned.records
+        scan.merge(scanned.scan)
         totals.spellings += scanned.spellings
         for name, data in scanned.spill.items():
             run.spill.append(name, data)
-        for abstract, title in scanned.abstracts:
-            if abstracts.setdefault(abstract, title) != title:
-                abstracts[abstract] = -1  # two titled works share the abstract: no join
-        organizations.update(scanned.organizations)
-        categories |= scanned.categories
         write(scanned)
-    rejected_records = sorted_rejected(rejected)
-    if len(rejected_records) > max_errors:
-        raise InputError([r.diagnostic() for r in rejected_records])
+    if len(rejected) > max_errors:
+        raise InputError([r.diagnostic() for r in sorted_rejected(rejected)])
+    scan.add_unreadable(rejected)
     del rejected
     writer = ChunkWriter(output, run.fmt)
     with _timed(totals.clock, "write"):
@@ -829,86 +710,63 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
             writer.write_file(chunk)
             chunk.unlink()
     held.clear()
+    totals.records = scan.records
     totals.phase("scan")
     # 2. resolve
-    _join_pending(abstracts)
-    del abstracts
+    _join_pending(scan.abstracts)
+    scan.abstracts = AbstractIndex()
     run.spill.close()
-    run.file_iris = {run.iris.source_file(p.source.source) for p in profiles}
-    org_names: dict[str, list[str]] = defaultdict(list)
-    for (org, name), count in sorted(organizations.items()):
-        org_names[org].extend([name] * count)
-    orgs = organizations_from_names(org_names, set(org_names))
+    scan.know(run.known)
+    run.file_iris = {run.iris.source_file(p.source.source) for p in scan.profiles}
+    orgs = scan.organizations.resolve()
     run.organizations = {o.iri for o in orgs}
-    run.profiles = {p.source.source: p for p in profiles}
-    run.profile_of_iri = {iri(p.iri): p for p in profiles}
+    run.profile_of_iri = {iri(p.iri): p for p in scan.profiles}
     profile_batches = list(enumerate(_batches(sorted(run.profiles), PROFILES_PER_BATCH)))
     run.profile_batch = {source: index for index, sources in profile_batches for source in sources}
     totals.phase("resolve")
     # 3. works
     work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, totals.records)))
-    disagreements, unmatched = [], []
-    common: dict[str, set[str] | None] = {}
-    fits: dict[str, set[str]] = defaultdict(set)
+    works = WorkFindings()
     for done, worked in enumerate(_map_batches(_works, work_batches, jobs), 1):
         progress("works", done, len(work_batches))
         write(worked)
-        totals.works += worked.works
-        disagreements.extend(worked.disagreements)
-        unmatched.extend(u._replace(source=intern(u.source), path=intern(u.path)) for u in worked.unmatched)
-        for source, persons in worked.common_authors.items():
-            if source not in common:
-                common[source] = persons
-            elif common[source] is not None:
-                common[source] = None if persons is None else common[source] & persons  # type: ignore[operator]
-        for profile, found in worked.first_name_fits.items():
-            fits[profile] |= found
+        found = worked.found
+        found.findings.unmatched = [u._replace(source=intern(u.source), path=intern(u.path))
+                                    for u in found.findings.unmatched]
+        works.merge(found)
         for name, data in worked.listings.items():
             run.spill.append(name, data)
     run.spill.close()
+    totals.works = works.works
     totals.phase("works")
     # 4. people
-    inferred = {source: next(iter(persons)) for source, persons in sorted(common.items())
-                if persons is not None and len(persons) == 1}
-    run.wanted = set().union(*fits.values())
-    wanted: dict[str, Person] = {}
-    unused = set(run.people.curated_names())
+    run.wanted = works.owners.wanted()
+    people = PeopleFindings(run.people, run.wanted)
     person_batches = _batches(range(BUCKETS), max(1, BUCKETS * PEOPLE_PER_BATCH // max(1, totals.spellings)))
     for done, peopled in enumerate(_map_batches(_people, person_batches, jobs), 1):
         progress("people", done, len(person_batches))
         write(peopled)
-        totals.people += peopled.people
+        people.merge(peopled.found)  # type: ignore[arg-type]
         for name, data in peopled.by_family.items():
             run.spill.append(name, data)
-        wanted.update((p.iri, p) for p in peopled.wanted)
-        unused &= peopled.curation_unused
     run.spill.close()
-    candidates = sorted((c for found in _map_batches(_candidates, person_batches, jobs) for c in found),
-                        key=lambda c: c.people)
+    works.findings.person_candidates += [c for found in _map_batches(_candidates, person_batches, jobs)
+                                         for c in found]
+    totals.people = people.people
     totals.phase("people")
     # 5. tail
-    write(_tail_others(orgs, sorted(categories)))
-    run.inferred = inferred
+    write(_tail_others(orgs, sorted(scan.categories)))
+    run.inferred = inferred = works.owners.inferred()
     for done, batch in enumerate(_map_batches(_tail_profiles, profile_batches, jobs), 1):
         progress("profiles", done, len(profile_batches))
         write(batch)
-    owner_fits = {s: {p for p in found if fits_first_name(wanted[p], run.scoped_owners[run.profiles[s].owner])}
-                  for s, found in sorted(fits.items())}
     summaries = tuple(run.profiles[s].model_copy(update={"owner": inferred[s], "owner_inferred": True})
                       if s in inferred else run.profiles[s] for s in sorted(run.profiles))
-    disagreements.sort(key=lambda d: (d.work, FIELDS.index(d.field)))
-    unmatched.sort(key=lambda u: (u.source, u.line))
-    report = ReconciliationReport(
-        disagreements=tuple(disagreements), unmatched_abstracts=tuple(unmatched),
-        person_candidates=tuple(candidates),
-        owner_candidates=tuple(
-            OwnerCandidate(profile=run.profiles[s].iri, owner=run.profiles[s].owner, candidate=next(iter(found)),
-                           name=wanted[next(iter(found))].name)
-            for s, found in owner_fits.items() if len(found) == 1),
-        inferred_owners=tuple((run.iris.profile(s), o) for s, o in sorted(inferred.items())),
-        curation_unused=tuple(sorted(unused)), rejected=rejected_records,
-        byline_choices=tuple(sorted(choices, key=lambda c: (c.source.source, c.source.line))))
-    warnings += curation_warnings(run.people, report.curation_unused)
+    scan.findings.merge(works.findings)
+    unused = people.curation.resolve()
+    report = assemble_report(scan.findings, works.owners.candidates(run.profiles, run.known.scoped, people.wanted),
+                             inferred, unused, run.iris)
+    warnings = [*scan.sorted_warnings(), *curation_warnings(run.people, unused)]
     summary = ExportSummary(base=run.iris.base, profiles=summaries, records=totals.records, works=totals.works,
                             people=totals.people, organizations=len(orgs), report=report, warnings=tuple(warnings))
     description = list(describe(summary, totals.quads)) if describe is not None else []
@@ -919,9 +777,9 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
                         stage_seconds=dict(totals.clock), phase_seconds=totals.phases, description=description)
 
 
-def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:
-    """Abstract-only records to the bucket of the one titled work with their abstract,
-    else to a work of their own (keyed by the abstract); a bounded number at a time."""
+def _join_pending(index: AbstractIndex, flush_every: int = 20000) -> None:
+    """Abstract-only records to the bucket of their work (:meth:`AbstractIndex.resolve`),
+    a bounded number at a time."""
     run = _run()
     run.spill.close()
     joined: dict[int, list] = defaultdict(list)
@@ -932,20 +790,11 @@ def _join_pending(abstracts: dict[int, int], flush_every: int = 20000) -> None:
         joined.clear()
 
     for count, (abstract, row) in enumerate(run.spill.rows("pending"), 1):
-        title = abstracts.get(abstract, -1)
-        key = ("t", title) if title != -1 else ("u", abstract)
+        key = index.resolve(abstract)
         joined[key[1] % BUCKETS].append((key, row))
         if count % flush_every == 0:
             flush()
     flush()
-
-
-def _resolve_people(spellings: dict[tuple, tuple[int, tuple]]) -> list[Person]:
-    """One person per IRI, by kg.reconcile's rule, from its spellings."""
-    by_person: dict[str, list[tuple]] = defaultdict(list)
-    for (person, name, given, family, suffix), (count, where) in spellings.items():
-        by_person[person].append((name, given, family, suffix, count, where))
-    return [person_from_spellings(person, by_person[person]) for person in sorted(by_person)]
 
 
 def _unique(results: Iterable[ShapeResult]) -> list[ShapeResult]:
