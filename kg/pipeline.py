@@ -1,10 +1,12 @@
 """The orchestration: read -> parse -> reconcile -> map -> validate -> serialize.
 
-:func:`export` streams (kg.stream): bounded batches, ``jobs`` processes, flat memory.
-:func:`build_whole` builds the same graph in memory in one piece: the reference the
-streaming export is tested against, and the API for small inputs. The CLI calls these
-functions; they never print or exit. Input errors from every file are collected before
-anything is written, so a bad file never leaves a partial output.
+:func:`export` streams (kg.stream): bounded batches, ``jobs`` processes, flat memory;
+:func:`export_files` is that export written to files whole or not at all (kg.output,
+kg.commit): the path of the CLI and of ``kg.export`` (kg.api). :func:`build_whole`
+builds the same graph in memory: kg.reconcile's partition functions on one partition,
+as the stream runs them on many (``kg.build``). These functions never print or exit.
+Input errors from every file are collected before anything is written, so a bad file
+never leaves a partial output.
 """
 
 from __future__ import annotations
