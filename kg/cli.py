@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from enum import Enum
 from itertools import chain
 from contextlib import contextmanager
@@ -35,7 +35,7 @@ from kg.reconcile import report_warnings
 from kg.query import read_query
 from kg.query_process import QueryJob, run_bounded
 from kg.serialize import format_for
-from kg.stream import Progress
+from kg.stream import UNITS as STAGE_UNITS, Progress
 from kg.validate import DEFAULT_ENGINE, ValidationReport, validate_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -133,7 +133,7 @@ def export_command(
             report, description = _sidecars(output, report, description)
             outputs = OutputPaths(export=None if output == "-" else Path(output), report=report,
                                   description=description)
-            with _progress(enabled=not quiet) as progress:  # stdout gets the document once it is whole and valid
+            with _progress(enabled=not quiet, units=STAGE_UNITS) as progress:  # stdout gets the document once it is whole and valid
                 result = export_files(paths, options, outputs, progress, read=[("--config", config)] if config else (),
                                       stdout=sys.stdout.buffer if output == "-" else None)
             if not quiet:
@@ -167,8 +167,9 @@ def _signals_raise() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(enabled: bool, unit: str = "batches") -> Iterator[Progress | None]:
-    """A rich progress display on an interactive stderr: stages, count of ``unit``, rate, ETA.
+def _progress(enabled: bool, units: Mapping[str, str] | str) -> Iterator[Progress | None]:
+    """A rich progress display on an interactive stderr: stages, count, unit (``units``:
+    one for every stage, or each stage's), rate, ETA.
     Redrawn by each update, never by rich's refresh thread (``auto_refresh=False``): the
     export forks its worker pools while the display runs, and a process must not fork
     while another thread may hold a lock (the child would inherit it held)."""
@@ -178,13 +179,14 @@ def _progress(enabled: bool, unit: str = "batches") -> Iterator[Progress | None]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
     rate = TextColumn("{task.fields[rate]}")
-    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), rate,
+    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[unit]}"), rate,
              TimeRemainingColumn(), console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         tasks: dict[str, int] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total, rate="")
+                unit = units if isinstance(units, str) else units.get(stage, "")
+                tasks[stage] = bar.add_task(stage, total=total, rate="", unit=unit)
             bar.update(tasks[stage], completed=done, total=total)
             speed = bar.tasks[tasks[stage]].speed
             bar.update(tasks[stage], rate=f"{speed:.1f}/s" if speed else "", refresh=True)
@@ -350,7 +352,7 @@ def load_command(
     try:
         options = LoadOptions(endpoint=endpoint, graph=graph, replace=replace, timeout_seconds=timeout,
                               total_timeout_seconds=total_timeout)
-        with _progress(enabled=not quiet, unit="triples") as progress:
+        with _progress(enabled=not quiet, units="triples") as progress:
             loaded = load_files(files, options, os.environ, progress)
     except KeyboardInterrupt:
         raise _interrupted() from None

@@ -33,7 +33,7 @@ from kg.publication import Publication
 from kg.reconcile import build_graph, sorted_rejected, summary_of
 from kg.report import write_report
 from kg.serialize import serialize
-from kg.stream import Progress, export_stream
+from kg.stream import Batches, Progress, export_stream
 from kg.validate import DEFAULT_ENGINE, Engine, ValidationReport
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,8 @@ class ExportOptions(BaseModel):
     """The dataset name and what the publisher states (kg.publication)."""
     max_errors: int = 0
     """Records that cannot be read which the export may skip (each reported); 0: none."""
+    batches: Batches = Batches()
+    """How much each batch of the streaming export takes; the output is the same for any."""
 
 
 class ExportResult(BaseModel):
@@ -156,7 +158,8 @@ def _export(inputs: Inputs, options: ExportOptions, output: IO[str], progress: P
     result = export_stream(inputs.files, options.base, options.format, output, validate=options.validate_shapes,
                            curation=curation, jobs=options.jobs, progress=progress, dataset=publication.dataset,
                            describe=lambda summary, quads: description_quads(summary, quads, publication),
-                           max_errors=options.max_errors, engine=options.engine, rejected=inputs.rejected)
+                           max_errors=options.max_errors, engine=options.engine, rejected=inputs.rejected,
+                           batches=options.batches)
     report = None
     if options.validate_shapes:
         report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),

@@ -45,6 +45,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg.codec import codec
 from kg.cleanup import spill_folder, starting_pool, stop_pool, worker_start
 from kg.errors import InputError
 from kg.identity import Iris, People
@@ -55,17 +58,14 @@ from kg.mapping.profile import file_to_triples, listing_to_triples
 from kg.mapping.terms import Quad, Term, Triple, foaf, iri, kg, prov, rdf, schema, skos
 from kg.mapping.work import work_to_triples
 from kg.models import (
-    Agent,
     Curation,
     ExportSummary,
-    Layout,
     Organization,
     Person,
     PersonCandidate,
     ProfileSummary,
     Record,
     RejectedRecord,
-    SourceRef,
 )
 from kg.parse import Context, file_evidence, read_profile, rejected_file
 from kg.parse.evidence import Evidence
@@ -78,14 +78,25 @@ from kg.validate import DEFAULT_ENGINE, Engine, ShapeResult, prepare, sorted_res
 
 BUCKETS = 256
 """Spill files of records, by work key: a bucket holds ~1/256 of the works."""
-FILES_PER_BATCH = 64
-WORKS_PER_BATCH = 500
-PEOPLE_PER_BATCH = 5000
-"""Spellings per people batch (about as many people)."""
-PROFILES_PER_BATCH = 500
-VALIDATE_WORKS = 50
-"""Works per pyshacl run within a batch (the ``pyshacl`` engine: its time per work grows
-with the graph's size; the ``fast`` engine validates a batch's works at once)."""
+
+
+class Batches(BaseModel):
+    """How much each batch of a streaming export takes (an export option: the output is
+    the same bytes for any sizes; small sizes make a small input run as a large one)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    files: int = Field(64, ge=1)
+    """Files per scan batch."""
+    works: int = Field(500, ge=1)
+    """Records per works batch (about as many works)."""
+    people: int = Field(5000, ge=1)
+    """Spellings per people batch (about as many people)."""
+    profiles: int = Field(500, ge=1)
+    """Profiles per tail batch."""
+    validate_works: int = Field(50, ge=1)
+    """Works per pyshacl run within a batch (the ``pyshacl`` engine: its time per work
+    grows with the graph's size; the ``fast`` engine validates a batch's works at once)."""
 
 GC_THRESHOLDS = (20_000, 20, 20)
 """Garbage collector thresholds during an export (Python's defaults: 700, 10, 10)."""
@@ -93,7 +104,11 @@ IN_FLIGHT = 2
 """Batches per process submitted ahead of the one the main process waits for."""
 
 Progress = Callable[[str, int, int], None]
-"""(stage, done, total): called as batches finish."""
+"""(stage, done, total): called as batches finish, counted in the stage's :data:`UNITS`
+(never in batches: a total known when the stage starts, so an estimate does not jump)."""
+UNITS = {"evidence": "files", "parse": "files", "works": "records", "people": "names", "profiles": "profiles"}
+"""What each stage counts: files until the scan has read them, then records (the works
+are made of them), the people's distinct names, the profiles."""
 Describe = Callable[[ExportSummary, int], Sequence[Quad]]
 """(summary, quads written so far) -> the export's last quads: its description."""
 
@@ -136,6 +151,7 @@ class _Run:
     spill: _Spill
     engine: Engine = DEFAULT_ENGINE
     """The SHACL engine (kg.validate): workers inherit it with the rest of the run."""
+    batches: Batches = Batches()
     organizations: set[str] = field(default_factory=set)
     file_iris: set[str] = field(default_factory=set)
     profile_of_iri: dict[Term, ProfileSummary] = field(default_factory=dict)
@@ -411,22 +427,9 @@ def _spill_scan(scan: Scan) -> dict[str, bytes]:
     return {name: _pickled(rows) for name, rows in spill.items()}
 
 
-def _row(record: Record) -> tuple:
-    """A record as plain data for the spill files (pickles fast, rebuilt unchecked)."""
-    return (record.source.source, record.source.path, record.source.line, record.layout.value, record.title,
-            tuple((a.printed, a.kind, a.name, a.given_name, a.family_name, a.suffix) for a in record.authors),
-            record.authors_truncated, record.date, record.category, record.code_available,
-            record.organizations, record.abstract)
-
-
-def _record(row: tuple) -> Record:
-    source, path, line, layout, title, authors, truncated, date, category, code, orgs, abstract = row
-    return Record.model_construct(
-        source=SourceRef.model_construct(source=source, path=path, line=line), layout=Layout(layout),
-        title=title, authors=tuple(Agent.model_construct(printed=a[0], kind=a[1], name=a[2], given_name=a[3],
-                                                         family_name=a[4], suffix=a[5]) for a in authors),
-        authors_truncated=truncated, date=date, category=category, code_available=code,
-        organizations=orgs, abstract=abstract)
+_row, _record = codec(Record)
+"""A record as plain data for the spill files and back (kg.codec: generated from the
+model's fields, so a new field is never dropped; rebuilt unchecked)."""
 
 
 # ---------------------------------------------------------------- 3. works
@@ -434,6 +437,8 @@ def _record(row: tuple) -> Record:
 @dataclass
 class _Worked(_Batch):
     found: WorkFindings = field(default_factory=WorkFindings)
+    records: int = 0
+    """Records read (progress)."""
     """The works' findings (kg.reconcile.partition), without their listings, which are spilled."""
     listings: dict[str, bytes] = field(default_factory=dict)
     """(profile source, work IRI) rows, pickled, by spill file (``h<batch>``): written
@@ -449,6 +454,7 @@ def _works(buckets: Sequence[int]) -> _Worked:
         for bucket in buckets:
             for key, row in run.spill.rows(f"w{bucket}"):
                 groups.add(key, _record(row))
+                out.records += 1
         works = groups.resolve(run.iris)
     del groups
     quads: list[Quad] = []
@@ -462,7 +468,7 @@ def _works(buckets: Sequence[int]) -> _Worked:
             quads.extend((s, p, o, reconciled) for s, p, o in work_to_triples(work, run.iris))
             listing += [(iri(run.profiles[source].iri), schema.hasPart, iri(work_iri), reconciled)
                         for source, _ in found.listed[listed:]]
-        if (run.engine == "pyshacl" and count % VALIDATE_WORKS == 0) or count == len(works):
+        if (run.engine == "pyshacl" and count % run.batches.validate_works == 0) or count == len(works):
             _check_works(quads[checked_from:] + listing[listed_from:], out)
             checked_from, listed_from = len(quads), len(listing)
     listings: dict[str, list] = defaultdict(list)
@@ -477,7 +483,7 @@ def _works(buckets: Sequence[int]) -> _Worked:
 def _check_works(quads: Sequence[Quad], out: _Worked) -> None:
     """The works' shapes on some works, with the header of every profile listing them
     (a whole batch's works with the fast engine; with pyshacl, whose time per work grows
-    with the size of the graph, :data:`VALIDATE_WORKS` at a time)."""
+    with the size of the graph, ``Batches.validate_works`` at a time)."""
     run = _run()
     if run.validate:
         listing = sorted({q[0] for q in quads if q[1] == schema.hasPart})
@@ -495,6 +501,8 @@ def _profile_header(profile: ProfileSummary) -> list[Triple]:
 @dataclass
 class _Peopled(_Batch):
     found: PeopleFindings | None = None
+    spellings: int = 0
+    """Spelling rows read (progress)."""
     by_family: dict[str, bytes] = field(default_factory=dict)
     """People with a family and given name, pickled, by spill file (``c<bucket>``): the
     candidate search compares only people of one family name."""
@@ -506,7 +514,9 @@ def _people(buckets: Sequence[int]) -> _Peopled:
     with _timed(out.clock, "reconcile"):
         spellings = Spellings()
         for bucket in buckets:
-            spellings.add_rows(run.spill.rows(f"s{bucket}"))
+            rows = list(run.spill.rows(f"s{bucket}"))
+            out.spellings += len(rows)
+            spellings.add_rows(rows)
         out.found = PeopleFindings(run.people, run.wanted)
         people = out.found.add(spellings, run.known)
         del spellings
@@ -604,7 +614,8 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
                   validate: bool = True, curation: Curation | None = None, jobs: int = 1,
                   progress: Progress | None = None, dataset: str = DEFAULT_DATASET,
                   describe: Describe | None = None, max_errors: int = 0,
-                  engine: Engine = DEFAULT_ENGINE, rejected: Sequence[RejectedRecord] = ()) -> StreamResult:
+                  engine: Engine = DEFAULT_ENGINE, rejected: Sequence[RejectedRecord] = (),
+                  batches: Batches = Batches()) -> StreamResult:
     """Stream ``files`` (as found by kg.inputs.find_inputs) to ``output`` in ``fmt``,
     as dataset ``dataset`` (its graphs' names), ending with the quads ``describe`` gives.
     Up to ``max_errors`` records that cannot be read (``rejected``: inputs that could not
@@ -618,7 +629,7 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
     with spill_folder() as folder:
         spill = _Spill(folder)
         _RUN = _Run(known=Known(iris, People(iris, curation)), fmt=fmt, validate=validate, spill=spill,
-                    engine=engine)
+                    engine=engine, batches=batches)
         if validate:
             prepare(SHAPE_GROUPS, engine)
         try:
@@ -676,10 +687,12 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
         totals.clock.update(batch.clock)
 
     # 0. evidence
-    batches = _batches([(str(f), s) for f, s in files], FILES_PER_BATCH)
+    batches = _batches([(str(f), s) for f, s in files], run.batches.files)
     names: set[int] = set()
-    for done, gathered in enumerate(_map_batches(_gather, batches, jobs), 1):
-        progress("evidence", done, len(batches))
+    done = 0
+    for batch, gathered in zip(batches, _map_batches(_gather, batches, jobs)):
+        done += len(batch)
+        progress("evidence", done, len(files))
         names |= gathered.names
         totals.clock.update(gathered.clock)
     run.context = Context(Evidence(names), _splits(run.people.curation))
@@ -687,8 +700,10 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     totals.phase("evidence")
     # 1. scan
     scan, rejected = Scan(), list(unreadable)
-    for done, scanned in enumerate(_map_batches(_scan, batches, jobs), 1):
-        progress("parse", done, len(batches))
+    done = 0
+    for batch, scanned in zip(batches, _map_batches(_scan, batches, jobs)):
+        done += len(batch)
+        progress("parse", done, len(files))
         rejected.extend(scanned.scan.findings.rejected)
         scanned.scan.findings.rejected = []
         if len(rejected) > max_errors:
@@ -721,14 +736,16 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     orgs = scan.organizations.resolve()
     run.organizations = {o.iri for o in orgs}
     run.profile_of_iri = {iri(p.iri): p for p in scan.profiles}
-    profile_batches = list(enumerate(_batches(sorted(run.profiles), PROFILES_PER_BATCH)))
+    profile_batches = list(enumerate(_batches(sorted(run.profiles), run.batches.profiles)))
     run.profile_batch = {source: index for index, sources in profile_batches for source in sources}
     totals.phase("resolve")
     # 3. works
-    work_batches = _batches(range(BUCKETS), max(1, BUCKETS * WORKS_PER_BATCH // max(1, totals.records)))
+    work_batches = _batches(range(BUCKETS), max(1, BUCKETS * run.batches.works // max(1, totals.records)))
     works = WorkFindings()
-    for done, worked in enumerate(_map_batches(_works, work_batches, jobs), 1):
-        progress("works", done, len(work_batches))
+    done = 0
+    for worked in _map_batches(_works, work_batches, jobs):
+        done += worked.records
+        progress("works", done, totals.records)
         write(worked)
         found = worked.found
         found.findings.unmatched = [u._replace(source=intern(u.source), path=intern(u.path))
@@ -742,9 +759,11 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     # 4. people
     run.wanted = works.owners.wanted()
     people = PeopleFindings(run.people, run.wanted)
-    person_batches = _batches(range(BUCKETS), max(1, BUCKETS * PEOPLE_PER_BATCH // max(1, totals.spellings)))
-    for done, peopled in enumerate(_map_batches(_people, person_batches, jobs), 1):
-        progress("people", done, len(person_batches))
+    person_batches = _batches(range(BUCKETS), max(1, BUCKETS * run.batches.people // max(1, totals.spellings)))
+    done = 0
+    for peopled in _map_batches(_people, person_batches, jobs):
+        done += peopled.spellings
+        progress("people", done, totals.spellings)
         write(peopled)
         people.merge(peopled.found)  # type: ignore[arg-type]
         for name, data in peopled.by_family.items():
@@ -757,8 +776,10 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     # 5. tail
     write(_tail_others(orgs, sorted(scan.categories)))
     run.inferred = inferred = works.owners.inferred()
-    for done, batch in enumerate(_map_batches(_tail_profiles, profile_batches, jobs), 1):
-        progress("profiles", done, len(profile_batches))
+    done = 0
+    for (_, sources), batch in zip(profile_batches, _map_batches(_tail_profiles, profile_batches, jobs)):
+        done += len(sources)
+        progress("profiles", done, len(run.profiles))
         write(batch)
     summaries = tuple(run.profiles[s].model_copy(update={"owner": inferred[s], "owner_inferred": True})
                       if s in inferred else run.profiles[s] for s in sorted(run.profiles))

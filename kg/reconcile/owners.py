@@ -72,11 +72,13 @@ class OwnerEvidence:
             scoped: Mapping[str, str], is_person) -> None:  # noqa: ANN001 - Callable[[str], bool]
         """What a work listed by ``profile`` tells about its owner (``scoped``: first-name
         owners' IRIs and names)."""
+        if profile.owner is not None and profile.owner not in scoped:
+            return  # a named owner: nothing to infer
         persons = frozenset(a.agent for a in work.authorships if is_person(a.agent))
         source = profile.source.source
         if profile.owner is None:
             self._common(source, persons if work.authorships else None)
-        elif profile.owner in scoped:
+        else:
             self.fits.setdefault(source, set()).update(persons & may_fit(scoped[profile.owner], records, people))
 
     def _common(self, source: str, persons: frozenset[str] | None) -> None:
