@@ -51,11 +51,11 @@ from kg.codec import codec
 from kg.cleanup import spill_folder, starting_pool, stop_pool, worker_start
 from kg.errors import InputError
 from kg.identity import Iris, People
-from kg.namespaces import CATEGORY_NS, DEFAULT_DATASET
+from kg.namespaces import DEFAULT_DATASET
 from kg.mapping.agent import organization_to_triples, person_to_triples
 from kg.mapping.category import categories_to_triples
 from kg.mapping.profile import file_to_triples, listing_to_triples
-from kg.mapping.terms import Quad, Term, Triple, foaf, iri, kg, prov, rdf, schema, skos
+from kg.mapping.terms import Quad, Term, Triple, iri, schema
 from kg.mapping.work import work_to_triples
 from kg.models import (
     Curation,
@@ -75,6 +75,15 @@ from kg.reconcile.report import assemble_report, sorted_rejected
 from kg.reconcile.works import AbstractIndex, WorkGroups, digest
 from kg.serialize import ChunkWriter
 from kg.validate import DEFAULT_ENGINE, Engine, ShapeResult, prepare, sorted_results, validate_batch
+from kg.validate.batches import (
+    FILE_SHAPES,
+    OTHER_SHAPES,
+    PEOPLE_SHAPES,
+    PROFILE_SHAPES,
+    SHAPE_GROUPS,
+    WORK_SHAPES,
+    context_types,
+)
 
 BUCKETS = 256
 """Spill files of records, by work key: a bucket holds ~1/256 of the works."""
@@ -251,7 +260,8 @@ def _run() -> _Run:
 def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
     """``function`` over ``batches`` in order, on ``jobs`` forked processes, with at most
     :data:`IN_FLIGHT` batches a process queued or done but not yet taken (memory stays
-    bounded however far the workers run ahead of the main process)."""
+    bounded however far the workers run ahead of the main process). Consume it to its
+    end (in ``zip``, first): a generator left suspended keeps its pool's processes."""
     if jobs <= 1 or len(batches) <= 1:
         yield from map(function, batches)
         return
@@ -273,51 +283,26 @@ def _map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
 
 # ---------------------------------------------------------------- validation of a batch
 
-_TRIPLE, _SUBJECT, _OBJECT = itemgetter(0, 1, 2), itemgetter(0), itemgetter(2)
-_TYPES_OF_KIND = {
-    "person": (schema.Person, foaf.Person),
-    "organization": (schema.Organization, foaf.Organization),
-    "category": (skos.Concept, schema.DefinedTerm),
-    "record": (kg.SourceRecord, prov.Entity),
-    "file": (kg.SourceFile, prov.Entity),
-}
+_TRIPLE, _SUBJECT = itemgetter(0, 1, 2), itemgetter(0)
 
 
-def _context_types(triples: Iterable[Triple], own: set[Term]) -> list[Triple]:
-    """rdf:type triples of the nodes a batch points to but does not describe: what the
-    shapes' sh:class checks look up. Only nodes the export does describe get them."""
-    run, base = _run(), _run().iris.base
-    found: list[Triple] = []
-    objects = set(map(_OBJECT, triples))
-    objects -= own
-    for o in sorted(objects):  # the distinct objects, a few per subject: classified one by one
-        if o[0] != "<":
-            continue
-        node = o[1:-1]
-        kind = None
-        if run.is_person(node):
-            kind = "person"
-        elif node in run.organizations:
-            kind = "organization"
-        elif node.startswith(CATEGORY_NS):
-            kind = "category"
-        elif node in run.file_iris:
-            kind = "file"
-        elif node.startswith(f"{base}source/") and node.rsplit("/L", 1)[0] in run.file_iris:
-            kind = "record"
-        for cls in _TYPES_OF_KIND.get(kind, ()):  # type: ignore[arg-type]
-            found.append((o, rdf.type, cls))
-    return found
-
-
-FILE_SHAPES = ("SourceRecordShape", "SourceRecordAsPrintedShape", "SourceFileShape")
-WORK_SHAPES = ("WorkShape", "AuthorListShape", "AuthorshipsShape", "AuthorshipShape", "ProfileShape")
-PEOPLE_SHAPES = ("PersonShape",)
-OTHER_SHAPES = ("OrganizationShape", "ConceptShape")
-PROFILE_SHAPES = ("ProfileShape", "InferredOwnerShape")
-"""The node shapes each kind of batch runs: those whose targets the batch describes
-whole. Every targeted shape is in one of them (a test checks it)."""
-SHAPE_GROUPS = (FILE_SHAPES, WORK_SHAPES, PEOPLE_SHAPES, OTHER_SHAPES, PROFILE_SHAPES)
+def _described(node: str) -> str | None:
+    """The kind of a node the export describes (kg.identity.Iris.kind), None for any
+    other: every person IRI was counted in the scan, first-name owners, organisations
+    and files are those the run knows."""
+    run = _run()
+    kind = run.iris.kind(node)
+    if kind == "person" or kind == "category":
+        return kind
+    if kind == "scoped-owner":
+        return kind if node in run.known.scoped else None
+    if kind == "organization":
+        return kind if node in run.organizations else None
+    if kind == "file":
+        return kind if node in run.file_iris else None
+    if kind == "record":
+        return kind if node.rsplit("/L", 1)[0] in run.file_iris else None
+    return None
 
 
 def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Triple] = ()) -> list[ShapeResult]:
@@ -327,7 +312,7 @@ def _validate(quads: Sequence[Quad], shapes: Sequence[str], context: Sequence[Tr
         return []
     triples = list(map(_TRIPLE, quads))
     triples += context
-    triples += _context_types(triples, set(map(_SUBJECT, triples)))
+    triples += context_types(triples, set(map(_SUBJECT, triples)), _described)
     return validate_batch(triples, shapes, _run().engine)
 
 
@@ -690,7 +675,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     batches = _batches([(str(f), s) for f, s in files], run.batches.files)
     names: set[int] = set()
     done = 0
-    for batch, gathered in zip(batches, _map_batches(_gather, batches, jobs)):
+    for gathered, batch in zip(_map_batches(_gather, batches, jobs), batches):
         done += len(batch)
         progress("evidence", done, len(files))
         names |= gathered.names
@@ -701,7 +686,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     # 1. scan
     scan, rejected = Scan(), list(unreadable)
     done = 0
-    for batch, scanned in zip(batches, _map_batches(_scan, batches, jobs)):
+    for scanned, batch in zip(_map_batches(_scan, batches, jobs), batches):
         done += len(batch)
         progress("parse", done, len(files))
         rejected.extend(scanned.scan.findings.rejected)
@@ -777,7 +762,7 @@ def _export(files: Sequence[tuple[Path, str]], output: IO[str], jobs: int, progr
     write(_tail_others(orgs, sorted(scan.categories)))
     run.inferred = inferred = works.owners.inferred()
     done = 0
-    for (_, sources), batch in zip(profile_batches, _map_batches(_tail_profiles, profile_batches, jobs)):
+    for batch, (_, sources) in zip(_map_batches(_tail_profiles, profile_batches, jobs), profile_batches):
         done += len(sources)
         progress("profiles", done, len(run.profiles))
         write(batch)

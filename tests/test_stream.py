@@ -23,6 +23,7 @@ from kg.stream import Batches
 from kg.reconcile import summary_of
 from kg.report import report_data
 from kg.validate import targeted_shapes, validate_graph
+from kg.validate.batches import SHAPE_GROUPS
 from tests.rdfcompare import assert_same_triples, canonical_triples
 
 ROOT = Path(__file__).parents[1]
@@ -164,9 +165,7 @@ def test_same_bytes_for_one_and_two_jobs(corpus, fmt):
 
 
 def test_every_targeted_shape_runs_in_some_batch():
-    kinds = (kg.stream.FILE_SHAPES, kg.stream.WORK_SHAPES, kg.stream.PEOPLE_SHAPES, kg.stream.OTHER_SHAPES,
-             kg.stream.PROFILE_SHAPES)
-    assert {s for kind in kinds for s in kind} == targeted_shapes()
+    assert {s for kind in SHAPE_GROUPS for s in kind} == targeted_shapes()
 
 
 def _broken(work_to_triples):
