@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-import kg.stream
+import kg.stream.run
 from kg.stream import Batches
 from kg.pipeline import ExportOptions, export
 from kg.validate import sorted_results, validate_batch
@@ -72,7 +72,7 @@ def batches(tmp_path_factory) -> list[tuple[list, tuple[str, ...]]]:
         recorded.append((list(triples), tuple(shapes)))
         return []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.stream, "validate_batch", record)
+        patch.setattr(kg.stream.run, "validate_batch", record)
         small = Batches(files=2, works=4, people=12, profiles=2)
         for corpus in (folder / "corpus", PROFILES):  # the bundled profiles have 250-420-author lists
             export([corpus], ExportOptions(format="nquads", jobs=1, batches=small), io.StringIO())

@@ -14,7 +14,8 @@ import pytest
 
 import kg.mapping
 import kg.pipeline
-import kg.stream
+import kg.stream.phases
+import kg.stream.run
 from kg.mapping.terms import text
 from kg.curation import read_curation
 from kg.errors import InputError, NonConformingError
@@ -191,17 +192,17 @@ def test_batch_validation_gives_the_whole_graph_verdicts(corpus, monkeypatch, tm
     field; the engine chosen is the one the worker processes run."""
     broken = _broken(kg.mapping.work_to_triples)
     monkeypatch.setattr(kg.mapping, "work_to_triples", broken)
-    monkeypatch.setattr(kg.stream, "work_to_triples", broken)
+    monkeypatch.setattr(kg.stream.phases, "work_to_triples", broken)
     _, quads = build_whole([corpus])
     whole = validate_graph(quads, engine="pyshacl")
     ran = tmp_path / "ran"
     ran.mkdir()
-    batch = kg.stream.validate_batch
+    batch = kg.stream.run.validate_batch
 
     def spy(triples, shapes, engine):  # noqa: ANN001, ANN202 - notes which process ran which engine
         (ran / f"{os.getpid()}-{engine}").touch()
         return batch(triples, shapes, engine)
-    monkeypatch.setattr(kg.stream, "validate_batch", spy)
+    monkeypatch.setattr(kg.stream.run, "validate_batch", spy)
     for jobs, engine in ((1, "fast"), (2, "fast"), (2, "pyshacl")):  # on 2 processes, small batches of every kind
         _, error = streamed(corpus, jobs=jobs, engine=engine, batches=SMALL if jobs == 2 else Batches())
         assert error.report is not None, error
