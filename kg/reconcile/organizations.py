@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kg.identity import People, text_key
-from kg.models import Organization, Record
+from kg.models import Organization
 from kg.reconcile.works import most_common
 
 
@@ -23,13 +22,10 @@ class OrganizationNames:
     def __init__(self) -> None:
         self.counts: Counter[tuple[str, str]] = Counter()
 
-    def add(self, record: Record, people: People) -> None:
-        """A record's corporate authors and organisation tags."""
-        for agent in record.authors:
-            if agent.kind != "person":
-                self.counts[(people.agent(agent), agent.name)] += 1
-        for tag in record.organizations:
-            self.counts[(people.iris.organization(text_key(tag)), tag)] += 1
+    def add(self, iri: str, name: str) -> None:
+        """One printing of an organisation's name: a corporate author's, or a listing's
+        tag (kg.reconcile.partition.Scan.add_record)."""
+        self.counts[(iri, name)] += 1
 
     def merge(self, other: OrganizationNames) -> None:
         self.counts.update(other.counts)

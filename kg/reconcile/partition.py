@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.errors import Diagnostic
-from kg.identity import Iris, People
+from kg.identity import Iris, People, text_key
 from kg.models import Person, Profile, ProfileSummary, Record, RejectedRecord, Work
 from kg.reconcile.organizations import OrganizationNames
 from kg.reconcile.owners import OwnerEvidence, profile_owner
@@ -89,10 +89,15 @@ class Scan:
         return summary
 
     def add_record(self, record: Record, people: People) -> None:
-        for position, agent in enumerate(record.authors):
+        spelled = []
+        for position, agent in enumerate(record.authors):  # one pass: the hot loop of a scan
             if agent.kind == "person":
-                self.spellings.add((people.agent(agent), *spelling(agent)), author_place(record, position))
-        self.organizations.add(record, people)
+                spelled.append(((people.agent(agent), *spelling(agent)), 1, author_place(record, position)))
+            else:
+                self.organizations.add(people.agent(agent), agent.name)
+        self.spellings.add_rows(spelled)
+        for tag in record.organizations:
+            self.organizations.add(people.iris.organization(text_key(tag)), tag)
         if record.category:
             self.categories.add(record.category)
         key = index_record(record, self.abstracts)

@@ -53,20 +53,22 @@ class Spellings:
         return len(self.seen)
 
     def add(self, key: SpellingKey, where: Place, count: int = 1) -> None:
-        seen = self.seen.get(key)
-        self.seen[key] = (count, where) if seen is None else (seen[0] + count, min(seen[1], where))
+        self.add_rows(((key, count, where),))
+
+    def add_rows(self, rows: Iterable[tuple[SpellingKey, int, Place]]) -> None:
+        """Count each (spelling, times seen, first place seen): the times add up, the
+        first place is the least (:data:`Place` orders authors before owners)."""
+        seen = self.seen
+        for key, count, where in rows:
+            known = seen.get(key)
+            seen[key] = (count, where) if known is None else (known[0] + count, min(known[1], where))
 
     def merge(self, other: Spellings) -> None:
-        for key, (count, where) in other.seen.items():
-            self.add(key, where, count)
+        self.add_rows(other.rows())
 
     def rows(self) -> Iterable[tuple[SpellingKey, int, Place]]:
         """The state as plain rows (for the spill files: :meth:`add_rows` reads them)."""
         return ((key, count, where) for key, (count, where) in self.seen.items())
-
-    def add_rows(self, rows: Iterable[tuple[SpellingKey, int, Place]]) -> None:
-        for key, count, where in rows:
-            self.add(key, where, count)
 
     def resolve(self) -> list[Person]:
         """One person per IRI, by IRI (:func:`person_from_spellings`)."""
