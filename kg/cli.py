@@ -115,6 +115,8 @@ def export_command(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use (0: one per core); the output is the same for any.")] = 0,
     max_errors: Annotated[int, typer.Option("--max-errors", min=0, help="Skip up to N records that cannot be read, each reported (stderr and the report's 'rejected'); past N nothing is written. Default 0: any bad record stops the export.")] = 0,
     engine: EngineOption = EngineName(DEFAULT_ENGINE),
+    dask: Annotated[bool, typer.Option("--dask", help="Run the batches on a Dask LocalCluster of --jobs worker processes on 127.0.0.1 (the same bytes).")] = False,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run the batches on the Dask cluster of this scheduler (tcp://host:8786); inputs and TMPDIR on storage every worker reads.")] = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -129,7 +131,7 @@ def export_command(
             base, publication = export_settings(given, config, os.environ, output)
             options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation,
                                     jobs=jobs or os.cpu_count() or 1, publication=publication, max_errors=max_errors,
-                                    engine=engine.value)
+                                    engine=engine.value, scheduler="local" if dask else scheduler)
             report, description = _sidecars(output, report, description)
             outputs = OutputPaths(export=None if output == "-" else Path(output), report=report,
                                   description=description)

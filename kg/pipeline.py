@@ -34,6 +34,7 @@ from kg.reconcile import build_graph, sorted_rejected, summary_of
 from kg.report import write_report
 from kg.serialize import serialize
 from kg.stream import Batches, Progress, export_stream
+from kg.stream.executors import dask_client
 from kg.validate import DEFAULT_ENGINE, Engine, ValidationReport
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,10 @@ class ExportOptions(BaseModel):
     max_errors: int = 0
     """Records that cannot be read which the export may skip (each reported); 0: none."""
     batches: Batches = Batches()
-    """How much each batch of the streaming export takes; the output is the same for any."""
+    """How much each batch of the streaming export takes: the same graph for any."""
+    scheduler: str | None = None
+    """A Dask scheduler's address to run the batches on, ``local`` for a LocalCluster of
+    ``jobs`` workers on 127.0.0.1, None for local processes (kg.stream.executors)."""
 
 
 class ExportResult(BaseModel):
@@ -155,11 +159,13 @@ def _has_fd(stream: IO[bytes]) -> bool:
 def _export(inputs: Inputs, options: ExportOptions, output: IO[str], progress: Progress | None) -> ExportResult:
     curation = read_curation(options.curation) if options.curation else None
     publication = options.publication
-    result = export_stream(inputs.files, options.base, options.format, output, validate=options.validate_shapes,
-                           curation=curation, jobs=options.jobs, progress=progress, dataset=publication.dataset,
-                           describe=lambda summary, quads: description_quads(summary, quads, publication),
-                           max_errors=options.max_errors, engine=options.engine, rejected=inputs.rejected,
-                           batches=options.batches)
+    with dask_client(options.scheduler, options.jobs) as client:
+        result = export_stream(inputs.files, options.base, options.format, output,
+                               validate=options.validate_shapes, curation=curation, jobs=options.jobs,
+                               progress=progress, dataset=publication.dataset,
+                               describe=lambda summary, quads: description_quads(summary, quads, publication),
+                               max_errors=options.max_errors, engine=options.engine, rejected=inputs.rejected,
+                               batches=options.batches, client=client)
     report = None
     if options.validate_shapes:
         report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),

@@ -56,20 +56,20 @@ def export_stream(files: Sequence[tuple[Path, str]], base: str, fmt: str, output
                   progress: Progress | None = None, dataset: str = DEFAULT_DATASET,
                   describe: Describe | None = None, max_errors: int = 0,
                   engine: Engine = DEFAULT_ENGINE, rejected: Sequence[RejectedRecord] = (),
-                  batches: Batches = Batches()) -> StreamResult:
+                  batches: Batches = Batches(), client: object | None = None) -> StreamResult:
     """Stream ``files`` (as found by kg.inputs.find_inputs) to ``output`` in ``fmt``,
     as dataset ``dataset`` (its graphs' names), ending with the quads ``describe`` gives.
     Up to ``max_errors`` records that cannot be read (``rejected``: inputs that could not
     be read at all, already found) are skipped and reported; past that, raises InputError
     listing every one (the caller makes the output atomic, so nothing is written). The
     working files go to a spill folder (kg.cleanup.spill_folder), removed however the
-    run ends."""
+    run ends. ``client``: a Dask client whose cluster runs the batches (kg.stream.executors)."""
     progress = progress or (lambda stage, done, total: None)
     iris = Iris(base, dataset)
     with spill_folder() as folder:
         spill = Spill(folder)
         run = Run(known=Known(iris, People(iris, curation)), fmt=fmt, validate=validate, spill=spill,
-                  engine=engine, batches=batches)
+                  engine=engine, batches=batches, client=client)
         if validate:
             prepare(SHAPE_GROUPS, engine)
         try:

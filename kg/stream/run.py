@@ -4,11 +4,10 @@ files, the process pool, and what a batch gives back (:class:`BatchResult`)."""
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import pickle
 import tempfile
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import IO
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.cleanup import starting_pool, stop_pool, worker_start
+from kg.stream.executors import map_dask, map_local
 from kg.identity import Iris, People
 from kg.mapping.terms import Quad, Term, Triple
 from kg.models import ExportSummary, ProfileSummary
@@ -34,8 +33,9 @@ BUCKETS = 256
 
 
 class Batches(BaseModel):
-    """How much each batch of a streaming export takes (an export option: the output is
-    the same bytes for any sizes; small sizes make a small input run as a large one)."""
+    """How much each batch of a streaming export takes (an export option: the same graph
+    for any sizes, the same bytes for given sizes on any number of processes or workers;
+    small sizes make a small input run as a large one)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -53,8 +53,6 @@ class Batches(BaseModel):
 
 GC_THRESHOLDS = (20_000, 20, 20)
 """Garbage collector thresholds during an export (Python's defaults: 700, 10, 10)."""
-IN_FLIGHT = 2
-"""Batches per process submitted ahead of the one the main process waits for."""
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total): called as batches finish, counted in the stage's :data:`UNITS`
@@ -105,6 +103,11 @@ class Run:
     engine: Engine = DEFAULT_ENGINE
     """The SHACL engine (kg.validate): workers inherit it with the rest of the run."""
     batches: Batches = Batches()
+    client: object | None = None
+    """A Dask client (kg.stream.executors), in the main process only: not sent to workers."""
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "client": None}
     organizations: set[str] = field(default_factory=set)
     file_iris: set[str] = field(default_factory=set)
     profile_of_iri: dict[Term, ProfileSummary] = field(default_factory=dict)
@@ -148,6 +151,10 @@ class Spill:
     def __init__(self, folder: Path):
         self.folder = folder
         self._handles: dict[str, IO[bytes]] = {}
+
+    def __getstate__(self) -> dict:
+        """A copy for a cluster's worker: the folder, not the main process's open files."""
+        return {"folder": self.folder, "_handles": {}}
 
     def append(self, name: str, data: bytes) -> None:
         try:
@@ -215,27 +222,12 @@ def running(run: Run) -> Iterator[Run]:
 
 
 def map_batches(function: Callable, batches: Sequence, jobs: int) -> Iterator:
-    """``function`` over ``batches`` in order, on ``jobs`` forked processes, with at most
-    :data:`IN_FLIGHT` batches a process queued or done but not yet taken (memory stays
-    bounded however far the workers run ahead of the main process). Consume it to its
-    end (in ``zip``, first): a generator left suspended keeps its pool's processes."""
-    if jobs <= 1 or len(batches) <= 1:
-        yield from map(function, batches)
-        return
-    with starting_pool():
-        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=worker_start)
-    try:
-        queued: deque = deque()
-        for batch in batches:
-            queued.append(pool.apply_async(function, (batch,)))
-            if len(queued) >= IN_FLIGHT * jobs:
-                yield queued.popleft().get()
-        while queued:
-            yield queued.popleft().get()
-    except BaseException:  # Ctrl-C, an error, or the consumer gone: end the workers now
-        stop_pool(pool)
-        raise
-    pool.terminate()
+    """``function`` over ``batches``, results in order: on the run's Dask cluster if it
+    has one, else on ``jobs`` local processes (kg.stream.executors)."""
+    run = current()
+    if run.client is not None:
+        return map_dask(run.client, function, batches, run)
+    return map_local(function, batches, jobs)
 
 
 # ---------------------------------------------------------------- validation of a batch
