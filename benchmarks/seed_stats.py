@@ -15,8 +15,8 @@ def measure(folder: Path) -> dict[str, object]:
     kg's parser and identity stage."""
     from collections import Counter
 
-    from kg.identity import build_graph
     from kg.pipeline import parse_all
+    from kg.reconcile import build_graph
 
     profiles = parse_all([folder])
     records = [r for p in profiles for r in p.records]

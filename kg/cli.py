@@ -14,7 +14,7 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from enum import Enum
 from itertools import chain
 from contextlib import contextmanager
@@ -38,7 +38,7 @@ from kg.publication import export_settings
 from kg.reconcile import report_warnings
 from kg.query import read_query
 from kg.query_process import QueryJob, run_bounded
-from kg.stream import Progress
+from kg.stream import UNITS as STAGE_UNITS, Progress
 from kg.validate import DEFAULT_ENGINE, ValidationReport, validate_file
 
 
@@ -158,6 +158,8 @@ def export_command(
     max_errors: Annotated[int, typer.Option("--max-errors", min=0, help="Skip up to N records that cannot be read, each reported (stderr and the report's 'rejected'); past N nothing is written. Default 0: any bad record stops the export.")] = 0,
     engine: EngineOption = EngineName(DEFAULT_ENGINE),
     stdin_name: Annotated[str, typer.Option("--stdin-name", help="The source name of the profile read from stdin (PATH -).")] = STDIN_NAME,
+    dask: Annotated[bool, typer.Option("--dask", help="Run the batches on a Dask LocalCluster of --jobs worker processes on 127.0.0.1 (the same bytes).")] = False,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run the batches on the Dask cluster of this scheduler (tcp://host:8786); inputs and TMPDIR on storage every worker reads.")] = None,
     quiet: Quiet = False,
     verbose: Verbose = 0,
     debug: Debug = False,
@@ -173,11 +175,11 @@ def export_command(
             base, publication = export_settings(given, config, os.environ, output)
             options = ExportOptions(base=base, format=chosen, validate_shapes=not no_validate, curation=curation,
                                     jobs=jobs or os.cpu_count() or 1, publication=publication, max_errors=max_errors,
-                                    engine=engine.value)
+                                    engine=engine.value, scheduler="local" if dask else scheduler)
             report, description = _sidecars(output, report, description)
             outputs = OutputPaths(export=None if output == "-" else Path(output), report=report,
                                   description=description)
-            with _progress(enabled=not quiet) as progress:  # stdout gets the document once it is whole and valid
+            with _progress(enabled=not quiet, units=STAGE_UNITS) as progress:  # stdout gets the document once it is whole and valid
                 result = export_files(paths, options, outputs, progress, read=[("--config", config)] if config else (),
                                       stdout=sys.stdout.buffer if output == "-" else None)
             if not quiet:
@@ -224,24 +226,29 @@ def _signals_raise() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(enabled: bool, unit: str = "batches") -> Iterator[Progress | None]:
-    """A rich progress display on an interactive stderr: stages, count of ``unit``, rate, ETA."""
+def _progress(enabled: bool, units: Mapping[str, str] | str) -> Iterator[Progress | None]:
+    """A rich progress display on an interactive stderr: stages, count, unit (``units``:
+    one for every stage, or each stage's), rate, ETA.
+    Redrawn by each update, never by rich's refresh thread (``auto_refresh=False``): the
+    export forks its worker pools while the display runs, and a process must not fork
+    while another thread may hold a lock (the child would inherit it held)."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
     rate = TextColumn("{task.fields[rate]}")
-    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), rate,
-             TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+    with Bar(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[unit]}"), rate,
+             TimeRemainingColumn(), console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         tasks: dict[str, int] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total, rate="")
+                unit = units if isinstance(units, str) else units.get(stage, "")
+                tasks[stage] = bar.add_task(stage, total=total, rate="", unit=unit)
             bar.update(tasks[stage], completed=done, total=total)
             speed = bar.tasks[tasks[stage]].speed
-            bar.update(tasks[stage], rate=f"{speed:.1f}/s" if speed else "")
+            bar.update(tasks[stage], rate=f"{speed:.1f}/s" if speed else "", refresh=True)
 
         yield update
 
@@ -406,7 +413,7 @@ def load_command(
     with _command(debug, verbose, quiet):
         options = LoadOptions(endpoint=endpoint, graph=graph, format=fmt, replace=replace, timeout_seconds=timeout,
                               total_timeout_seconds=total_timeout)
-        with _progress(enabled=not quiet, unit="triples") as progress:
+        with _progress(enabled=not quiet, units="triples") as progress:
             loaded = load_files(files, options, os.environ, progress, stdin=sys.stdin.buffer)
     if not quiet:
         for item in loaded:

@@ -13,13 +13,14 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
+from typing import Literal
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.models import Agent, Curation, SourceRef
-from kg.namespaces import DEFAULT_DATASET
+from kg.namespaces import CATEGORY_NS, DEFAULT_DATASET
 
 FOLDED_LETTERS = str.maketrans({
     "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
@@ -31,6 +32,13 @@ MAX_SLUG = 80
 MEMO_SIZE = 200_000
 _WORD = re.compile(r"[^\W_]+")
 DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+IriKind = Literal["work", "person", "scoped-owner", "organization", "category", "profile", "file", "record",
+                  "graph", "dataset", "other"]
+"""The kinds of resource an export's IRIs name (:meth:`Iris.kind`)."""
+KIND_OF_HEAD = {"work": "work", "person": "person", "organization": "organization", "graph": "graph",
+                "dataset": "dataset"}
+"""The kind of an IRI by its first segment under the base (the others: :meth:`Iris.kind`)."""
+RECORD_TAIL = re.compile(r"/L[0-9]+\Z")
 """A dataset name: one IRI path segment that needs no escaping (letters, digits, ``.``, ``_``, ``-``)."""
 
 
@@ -207,6 +215,22 @@ class Iris:
     def dataset(self) -> str:
         """The export as a void:Dataset; its description's other nodes sit under it."""
         return f"{self.base}dataset/{self.dataset_name}"
+
+    def kind(self, iri: str) -> IriKind:
+        """Which kind of resource an IRI of this export names, by its shape
+        (ontology/README.md, "IRIs"): the one place that reads an IRI back. A profile's
+        ``…/owner`` and a file's ``…/L<line>`` are read by shape: whether the export
+        describes such a node is the caller's to check."""
+        if iri.startswith(CATEGORY_NS):
+            return "category"
+        if not iri.startswith(self.base):
+            return "other"
+        head, _, rest = iri[len(self.base):].partition("/")
+        if head == "profile":
+            return "scoped-owner" if rest.endswith("/owner") else "profile"
+        if head == "source":
+            return "record" if RECORD_TAIL.search(rest) else "file"
+        return KIND_OF_HEAD.get(head, "other")  # type: ignore[return-value]
 
     def split_person(self, key: str, name: str) -> str:
         """A spelling that a curation file says is a different person from the others

@@ -1,10 +1,12 @@
 """The orchestration: read -> parse -> reconcile -> map -> validate -> serialize.
 
-:func:`export` streams (kg.stream): bounded batches, ``jobs`` processes, flat memory.
-:func:`build_whole` builds the same graph in memory in one piece: the reference the
-streaming export is tested against, and the API for small inputs. The CLI calls these
-functions; they never print or exit. Input errors from every file are collected before
-anything is written, so a bad file never leaves a partial output.
+:func:`export` streams (kg.stream): bounded batches, ``jobs`` processes, flat memory;
+:func:`export_files` is that export written to files whole or not at all (kg.output,
+kg.commit): the path of the CLI and of ``kg.export`` (kg.api). :func:`build_whole`
+builds the same graph in memory: kg.reconcile's partition functions on one partition,
+as the stream runs them on many (``kg.build``). These functions never print or exit.
+Input errors from every file are collected before anything is written, so a bad file
+never leaves a partial output.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from kg.publication import Publication
 from kg.reconcile import build_graph, sorted_rejected, summary_of
 from kg.report import write_report
 from kg.serialize import serialize
-from kg.stream import Progress, export_stream
+from kg.stream import Batches, Progress, export_stream
+from kg.stream.executors import dask_client
 from kg.validate import DEFAULT_ENGINE, Engine, ValidationReport
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,11 @@ class ExportOptions(BaseModel):
     """The dataset name and what the publisher states (kg.publication)."""
     max_errors: int = 0
     """Records that cannot be read which the export may skip (each reported); 0: none."""
+    batches: Batches = Batches()
+    """How much each batch of the streaming export takes: the same graph for any."""
+    scheduler: str | None = None
+    """A Dask scheduler's address to run the batches on, ``local`` for a LocalCluster of
+    ``jobs`` workers on 127.0.0.1, None for local processes (kg.stream.executors)."""
 
     @field_validator("format")
     @classmethod
@@ -158,10 +166,13 @@ def _has_fd(stream: IO[bytes]) -> bool:
 def _export(inputs: Inputs, options: ExportOptions, output: IO[str], progress: Progress | None) -> ExportResult:
     curation = read_curation(options.curation) if options.curation else None
     publication = options.publication
-    result = export_stream(inputs.files, options.base, options.format, output, validate=options.validate_shapes,
-                           curation=curation, jobs=options.jobs, progress=progress, dataset=publication.dataset,
-                           describe=lambda summary, quads: description_quads(summary, quads, publication),
-                           max_errors=options.max_errors, engine=options.engine, rejected=inputs.rejected)
+    with dask_client(options.scheduler, options.jobs) as client:
+        result = export_stream(inputs.files, options.base, options.format, output,
+                               validate=options.validate_shapes, curation=curation, jobs=options.jobs,
+                               progress=progress, dataset=publication.dataset,
+                               describe=lambda summary, quads: description_quads(summary, quads, publication),
+                               max_errors=options.max_errors, engine=options.engine, rejected=inputs.rejected,
+                               batches=options.batches, client=client)
     report = None
     if options.validate_shapes:
         report = ValidationReport(conforms=not any(r.severity == "Violation" for r in result.results),

@@ -24,7 +24,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-import kg.stream
+import kg.stream.run
+from kg.stream import Batches
 from kg.pipeline import ExportOptions, export
 from kg.validate import sorted_results, validate_batch
 from kg.validate.terms import literal, literal_parts
@@ -71,12 +72,10 @@ def batches(tmp_path_factory) -> list[tuple[list, tuple[str, ...]]]:
         recorded.append((list(triples), tuple(shapes)))
         return []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.stream, "validate_batch", record)
-        for name, size in (("FILES_PER_BATCH", 2), ("WORKS_PER_BATCH", 4), ("PEOPLE_PER_BATCH", 12),
-                           ("PROFILES_PER_BATCH", 2)):
-            patch.setattr(kg.stream, name, size)
+        patch.setattr(kg.stream.run, "validate_batch", record)
+        small = Batches(files=2, works=4, people=12, profiles=2)
         for corpus in (folder / "corpus", PROFILES):  # the bundled profiles have 250-420-author lists
-            export([corpus], ExportOptions(format="nquads", jobs=1), io.StringIO())
+            export([corpus], ExportOptions(format="nquads", jobs=1, batches=small), io.StringIO())
     kept = [b for b in recorded if len(b[0]) <= MAX_TRIPLES]
     print(f"\ndifferential: {len(kept)} batches of {len(recorded)}, "
           f"{min(len(b[0]) for b in kept)}-{max(len(b[0]) for b in kept)} triples")

@@ -263,7 +263,7 @@ def test_the_extra_shapes_fire(extra_shapes):
 def test_the_shipped_shapes_compile_whole_with_a_direct_check_for_every_sparql_constraint():
     """The fast engine runs the shipped shapes itself: nothing unsupported, in any
     batch kind of the streaming export or whole, and no SPARQL query left to pyshacl."""
-    from kg.stream import SHAPE_GROUPS
+    from kg.validate.batches import SHAPE_GROUPS
     from kg.validate import _selection
 
     for selection in [None, *(_selection(group) for group in SHAPE_GROUPS)]:

@@ -13,13 +13,18 @@ import pyoxigraph as ox
 import pytest
 
 import kg.mapping
-import kg.stream
+import kg.pipeline
+import kg.stream.phases
+import kg.stream.run
 from kg.mapping.terms import text
 from kg.curation import read_curation
+from kg.errors import InputError, NonConformingError
 from kg.pipeline import ExportOptions, build_whole, export
+from kg.stream import Batches
 from kg.reconcile import summary_of
 from kg.report import report_data
 from kg.validate import targeted_shapes, validate_graph
+from kg.validate.batches import SHAPE_GROUPS
 from tests.rdfcompare import assert_same_triples, canonical_triples
 
 ROOT = Path(__file__).parents[1]
@@ -49,14 +54,41 @@ def corpus(tmp_path_factory) -> Path:
     return root
 
 
-def streamed(folder: Path, fmt: str = "nquads", jobs: int = 1, validate: bool = True, engine: str = "fast"):
+def streamed(folder: Path, fmt: str = "nquads", jobs: int = 1, validate: bool = True, engine: str = "fast",
+             batches: Batches = Batches()):
     out = io.StringIO()
     result = None
     try:
-        result = export([folder], ExportOptions(format=fmt, jobs=jobs, validate_shapes=validate, engine=engine), out)
-    except Exception as exc:  # noqa: BLE001 - a non-conforming export still wrote its text
+        options = ExportOptions(format=fmt, jobs=jobs, validate_shapes=validate, engine=engine, batches=batches)
+        result = export([folder], options, out)
+    except NonConformingError as exc:  # a non-conforming export still wrote its text; any other error fails
         result = exc
     return out.getvalue(), result
+
+
+def test_streamed_lets_a_crash_fail_the_test(corpus, monkeypatch):
+    """Two identical crashes must not pass a byte-identity test: only a non-conforming
+    export's error is kept, any other propagates."""
+    def crash(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("boom")
+    monkeypatch.setattr(kg.pipeline, "export_stream", crash)
+    with pytest.raises(RuntimeError, match="boom"):
+        streamed(corpus)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "json-ld", "nquads"])
+def test_nothing_reaches_the_output_before_the_scan_succeeded(tmp_path, fmt):
+    """pipeline.export to a caller's stream: a rejected input raises InputError and the
+    stream is untouched (no ``@prefix`` header, no file graph of the good files scanned
+    before the bad one)."""
+    for n in range(Batches().files):  # a whole scan batch of good files before the bad one
+        (tmp_path / f"a-good-{n:03}.txt").write_text(f"LGJan 2, 2024\nAlpha {n} ResultsMaria Lopez, Kim Tan\n"
+                                                     "Alpha abstract.\n", encoding="utf-8")
+    (tmp_path / "b-bad.txt").write_text("LGJul\nBeta ResultsKim Tan\nBeta abstract.\n", encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(InputError):
+        export([tmp_path], ExportOptions(format=fmt, validate_shapes=False), out)
+    assert out.getvalue() == ""
 
 
 def quads_of(text_: str) -> set[str]:
@@ -98,34 +130,30 @@ def test_streamed_report_is_the_whole_built_report(corpus):
     assert [w.render() for w in result.summary.warnings] == [w.render() for w in graph.warnings]
 
 
-def _small_batches(monkeypatch) -> None:
-    for name, size in (("FILES_PER_BATCH", 1), ("WORKS_PER_BATCH", 5), ("PEOPLE_PER_BATCH", 10),
-                       ("PROFILES_PER_BATCH", 2), ("VALIDATE_WORKS", 3)):
-        monkeypatch.setattr(kg.stream, name, size)
+SMALL = Batches(files=1, works=5, people=10, profiles=2, validate_works=3)
+"""Many batches of every kind, as a large export has."""
 
 
-def test_small_batches_give_the_same_graph_and_report(corpus, monkeypatch):
+def test_small_batches_give_the_same_graph_and_report(corpus):
     """Many works, people and candidate batches (as a large export has), on 2 processes:
     the same graph and report as one batch each, and the same bytes on 1 process."""
     text_, result = streamed(corpus, jobs=2, validate=False)
-    _small_batches(monkeypatch)
-    small, small_result = streamed(corpus, jobs=2, validate=False)
+    small, small_result = streamed(corpus, jobs=2, validate=False, batches=SMALL)
     assert_same_triples(quads_of(small), quads_of(text_))
     assert report_data(small_result.summary, small_result.triples) == report_data(result.summary, result.triples)
-    assert small == streamed(corpus, jobs=1, validate=False)[0]
+    assert small == streamed(corpus, jobs=1, validate=False, batches=SMALL)[0]
 
 
-def test_json_ld_in_many_small_batches_has_one_node_per_id_and_the_same_triples(corpus, monkeypatch):
+def test_json_ld_in_many_small_batches_has_one_node_per_id_and_the_same_triples(corpus):
     """Profiles' links to works come from many works batches, their own triples from
     file batches: each profile is still one node object, as is every other subject."""
-    _small_batches(monkeypatch)
-    document, _ = streamed(corpus, "json-ld", jobs=2, validate=False)
+    document, _ = streamed(corpus, "json-ld", jobs=2, validate=False, batches=SMALL)
     nodes = json.loads(document)["@graph"]
     ids = [node["@id"] for node in nodes]
     assert len(ids) == len(set(ids)), [i for i in set(ids) if ids.count(i) > 1][:5]
     profiles = [n for n in nodes if "/profile/" in n["@id"] and "hasPart" in n]
     assert len(profiles) == 13 and all("kg:layout" in n for n in profiles)
-    nquads, _ = streamed(corpus, jobs=2, validate=False)
+    nquads, _ = streamed(corpus, jobs=2, validate=False, batches=SMALL)
     assert_same_triples(canonical_triples(ox.parse(document.encode("utf-8"), format=ox.RdfFormat.JSON_LD)),
                         quads_of(nquads))
 
@@ -138,9 +166,7 @@ def test_same_bytes_for_one_and_two_jobs(corpus, fmt):
 
 
 def test_every_targeted_shape_runs_in_some_batch():
-    kinds = (kg.stream.FILE_SHAPES, kg.stream.WORK_SHAPES, kg.stream.PEOPLE_SHAPES, kg.stream.OTHER_SHAPES,
-             kg.stream.PROFILE_SHAPES)
-    assert {s for kind in kinds for s in kind} == targeted_shapes()
+    assert {s for kind in SHAPE_GROUPS for s in kind} == targeted_shapes()
 
 
 def _broken(work_to_triples):
@@ -166,21 +192,19 @@ def test_batch_validation_gives_the_whole_graph_verdicts(corpus, monkeypatch, tm
     field; the engine chosen is the one the worker processes run."""
     broken = _broken(kg.mapping.work_to_triples)
     monkeypatch.setattr(kg.mapping, "work_to_triples", broken)
-    monkeypatch.setattr(kg.stream, "work_to_triples", broken)
+    monkeypatch.setattr(kg.stream.phases, "work_to_triples", broken)
     _, quads = build_whole([corpus])
     whole = validate_graph(quads, engine="pyshacl")
     ran = tmp_path / "ran"
     ran.mkdir()
-    batch = kg.stream.validate_batch
+    batch = kg.stream.run.validate_batch
 
     def spy(triples, shapes, engine):  # noqa: ANN001, ANN202 - notes which process ran which engine
         (ran / f"{os.getpid()}-{engine}").touch()
         return batch(triples, shapes, engine)
-    monkeypatch.setattr(kg.stream, "validate_batch", spy)
+    monkeypatch.setattr(kg.stream.run, "validate_batch", spy)
     for jobs, engine in ((1, "fast"), (2, "fast"), (2, "pyshacl")):  # on 2 processes, small batches of every kind
-        if jobs == 2:
-            _small_batches(monkeypatch)
-        _, error = streamed(corpus, jobs=jobs, engine=engine)
+        _, error = streamed(corpus, jobs=jobs, engine=engine, batches=SMALL if jobs == 2 else Batches())
         assert error.report is not None, error
         # as sets: a whole-graph pyshacl run may state one result twice; batches state it once
         assert set(error.report.results) == set(whole.results), engine
@@ -209,7 +233,7 @@ def test_streamed_export_of_a_2k_work_corpus_is_the_whole_built_graph(tmp_path):
     assert_same_triples(quads_of(text_), quads_of(whole_nquads(tmp_path / "corpus")))
 
 
-def test_a_curated_merge_is_streamed_as_built_whole(tmp_path, monkeypatch):
+def test_a_curated_merge_is_streamed_as_built_whole(tmp_path):
     """A first-name owner's candidate whose spelling in the listed work lacks the name
     ("Anthony Edward Stark") but whose display name has it (merged with "Tony Stark" by
     the curation file), and an unused curation name: the same report in small batches."""
@@ -223,8 +247,7 @@ def test_a_curated_merge_is_streamed_as_built_whole(tmp_path, monkeypatch):
     toml = tmp_path / "c.toml"
     toml.write_text('[[same]]\nnames = ["Tony Stark", "Anthony Edward Stark"]\n\n'
                     '[[same]]\nnames = ["Nobody Here", "Nobody There"]\n', encoding="utf-8")
-    _small_batches(monkeypatch)
-    result = export([inputs], ExportOptions(format="nquads", jobs=2, validate_shapes=False, curation=toml),
+    result = export([inputs], ExportOptions(format="nquads", jobs=2, validate_shapes=False, curation=toml, batches=SMALL),
                     io.StringIO())
     graph, quads = build_whole([inputs], curation=read_curation(toml))
     got = report_data(result.summary, result.triples)
