@@ -2,9 +2,12 @@
 
 kg's imports (rdflib, pyshacl, pyoxigraph…) take about half a second, during which a
 Ctrl-C would stop Python inside some library's import, with a traceback, or be
-swallowed by a library's ``except``. So Ctrl-C and SIGTERM wait until the imports are
-done: a Ctrl-C typed meanwhile then ends kg with the usual line and exit code 130, and
-a SIGTERM ends it as SIGTERM does (nothing has been written yet).
+swallowed by a library's ``except``. So Ctrl-C and SIGTERM are held until the command's
+body begins (kg.cli's ``_command`` lets them act): a Ctrl-C typed during the imports or
+while typer reads the arguments then ends kg with the usual line and exit code 130, and
+a SIGTERM ends it as SIGTERM does (nothing has been written yet). Once an export's
+outputs are committed they are held again until the process exits
+(kg.cleanup.hold_signals_past_commit): the run completed, and says so with exit 0.
 """
 
 from __future__ import annotations
@@ -16,19 +19,19 @@ HELD = {signal.SIGINT, signal.SIGTERM}
 
 
 def main() -> None:
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
-    try:
-        from kg.cli import app
-    finally:
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a Ctrl-C held meanwhile acts here
-        except KeyboardInterrupt as exc:  # kg.errors is loaded: the imports are done
-            from kg.errors import failure
+    signal.pthread_sigmask(signal.SIG_BLOCK, HELD)  # released by the command's body (kg.cli._command)
+    from kg.cleanup import hold_signals_past_commit
+    from kg.cli import app
 
-            told = failure(exc)
-            sys.stderr.write("".join(f"{line}\n" for line in told.lines))
-            raise SystemExit(told.code) from None
-    app()
+    hold_signals_past_commit()
+    try:
+        app()
+    except KeyboardInterrupt as exc:  # one typer let through: told as every command tells it
+        from kg.errors import failure
+
+        told = failure(exc)
+        sys.stderr.write("".join(f"{line}\n" for line in told.lines))
+        raise SystemExit(told.code) from None
 
 
 if __name__ == "__main__":

@@ -174,18 +174,43 @@ def sweep_staged(folder: Path, kinds: tuple[str, ...] = ("tmp",)) -> list[Path]:
     return removed
 
 
+_HOLD_PAST_COMMIT = [False]
+"""Whether a finished commit keeps Ctrl-C and SIGTERM held until the process exits: set
+by the console script only (:func:`hold_signals_past_commit`), never for a library caller."""
+
+
+def hold_signals_past_commit() -> None:
+    """For the ``kg`` process (kg/__main__.py): once an export's outputs are committed,
+    Ctrl-C and SIGTERM stay held until the process exits, so that one typed after the new
+    files are in place does not report an interrupted export (exit 130) for a run that
+    completed; the run ends with its summary and exit 0, and the held signal ends with it."""
+    _HOLD_PAST_COMMIT[0] = True
+
+
 @contextmanager
-def signals_held() -> Iterator[None]:
+def signals_held(*, past_success: bool = False) -> Iterator[None]:
     """Defer Ctrl-C and SIGTERM until the block ends (then they act as usual): for steps
-    that must not stop half-way, such as the renames of a commit or a cleanup."""
+    that must not stop half-way, such as the renames of a commit or a cleanup. With
+    ``past_success`` (a commit), a block that ends without an exception keeps them held
+    where the console script asked for it (:func:`hold_signals_past_commit`)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     before = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
     try:
         yield
-    finally:
+    except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        raise
+    if not (past_success and _HOLD_PAST_COMMIT[0]):
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def release_held_signals() -> None:
+    """Let Ctrl-C and SIGTERM act from here (a command's body: kg.cli): those held since
+    the process started (kg/__main__.py) act now."""
+    if threading.current_thread() is threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
 
 
 @contextmanager
@@ -229,5 +254,5 @@ def stop_pool(pool, seconds: float = 1.0) -> None:  # noqa: ANN001 - a multiproc
     threading.Thread(target=pool.terminate, name="kg-pool-stop", daemon=True).start()
 
 
-__all__ = ["claimed", "create_locked_file", "is_staged_name", "signals_held", "spill_folder", "staged_name",
-           "starting_pool", "stop_pool", "sweep_spill_folders", "sweep_staged", "worker_start"]
+__all__ = ["claimed", "create_locked_file", "hold_signals_past_commit", "is_staged_name", "release_held_signals",
+           "signals_held", "spill_folder", "staged_name", "starting_pool", "stop_pool", "sweep_spill_folders", "sweep_staged", "worker_start"]

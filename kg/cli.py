@@ -26,7 +26,7 @@ from rich.console import Console
 
 from kg import __version__
 from kg.errors import ExitCode, InputError, Terminated, failure, printable, report_lines, shown_path
-from kg.cleanup import spill_folder
+from kg.cleanup import release_held_signals, spill_folder
 from kg.formats import STDIN, STDIN_NAME, export_extensions, export_names, format_of_file, shown_name
 from kg.helptext import Commands
 from kg.namespaces import DEFAULT_BASE
@@ -105,6 +105,7 @@ def _command(debug: bool = False, verbose: int = 0, quiet: bool = False) -> Iter
     logger.addHandler(handler)
     logger.setLevel(logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)])
     try:
+        release_held_signals()  # held since the console script started (kg/__main__.py)
         yield
     except typer.Exit:
         raise

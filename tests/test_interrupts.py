@@ -10,6 +10,7 @@ replays a run's random points (the seed is in every failure message).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -149,6 +150,7 @@ def test_sigkill_at_any_point_leaves_a_whole_trio_and_the_next_run_cleans_up(run
         where = f"seed {SEED}, round {number}, SIGKILL after {delay:.2f} s of {run.seconds:.2f} s"
         assert _group_ends(process.pid, 5), f"workers outlived the killed run ({where})"
         journal = [n for n in working_files(out.parent) if n.endswith(".commit")]
+        whole = [n for n in journal if _whole_journal(out.parent / n)]  # one cut short: written before any rename
         if not journal:  # the commit's renames are the only moment a mixed trio can be seen
             assert _trio_bytes(out) in (run.old, run.new), where
         print(f"SIGKILL after {delay:.2f} s of {run.seconds:.2f} s: "
@@ -156,8 +158,18 @@ def test_sigkill_at_any_point_leaves_a_whole_trio_and_the_next_run_cleans_up(run
         following = _export(run.old_inputs, out.parent / "next.nq", tmpdir)
         assert following.wait(120) == 0, following.stderr.read()
         assert _trio_bytes(out) in (run.old, run.new), where
-        assert _trio_bytes(out) == run.new or not journal, where
+        assert _trio_bytes(out) == run.new or not whole, where
         assert working_files(out.parent, tmpdir) == [], where
+
+
+def _whole_journal(path: Path) -> bool:
+    """Whether a commit's journal was written whole (kg.commit replays it forward: the
+    new trio) rather than cut short before any rename (removed: the old trio)."""
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 HOLDER = """
@@ -220,6 +232,28 @@ def test_ctrl_c_while_kg_is_still_importing_is_one_line_and_exit_130(tmp_path):
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert (process.returncode, err.decode()) == (130, "error: interrupted\n")
+
+
+AFTER_COMMIT = """
+import os, signal, sys, time
+from kg.cleanup import hold_signals_past_commit, signals_held
+if sys.argv[1] == "console":
+    hold_signals_past_commit()
+with signals_held(past_success=True):
+    pass  # a commit that succeeded
+os.kill(os.getpid(), signal.SIGINT)
+time.sleep(0.2)
+print("completed", flush=True)
+"""
+
+
+@pytest.mark.parametrize(("caller", "code", "out"), [("console", 0, "completed\n"), ("library", None, "")])
+def test_a_ctrl_c_after_the_commit_ends_the_console_script_as_a_completed_run(caller, code, out):
+    """The console script keeps Ctrl-C held from a successful commit to its exit (the new
+    files are in place: not an interrupted export); a library caller gets it back at once."""
+    done = subprocess.run([sys.executable, "-c", AFTER_COMMIT, caller], capture_output=True, text=True, timeout=60)
+    assert done.stdout == out
+    assert done.returncode == code if code is not None else done.returncode != 0
 
 
 BUSY_POOL = """
