@@ -50,13 +50,17 @@ def start_kg_serve(export: Path, directory: Path, *options: str) -> Web:
     port = free_port()
     log = directory / "kg-serve.log"
     process = _spawn([binary, "serve", str(export), "--port", str(port), *options], log, directory)
-    server = Server("kg serve", "", f"http://127.0.0.1:{port}/sparql", process, log)
+    return _answering(Server("kg serve", "", f"http://127.0.0.1:{port}/sparql", process, log), port, log)
+
+
+def _answering(server: Server, port: int, log: Path) -> Web:
+    """The started ``server`` once it answers on ``port`` (bounded wait), else stopped."""
     try:
-        wait_until_answering(f"http://127.0.0.1:{port}/", process, log)
+        wait_until_answering(f"http://127.0.0.1:{port}/", server.process, log)
     except BaseException:
         server.stop()
         raise
-    return Web("kg serve", port, server)
+    return Web(server.name, port, server)
 
 
 NGINX_MAIN = """load_module {module};
@@ -86,13 +90,7 @@ def start_nginx(site: Path, directory: Path) -> Web:
     (directory / "nginx.conf").write_text(NGINX_MAIN.format(module=NGINX_JS_MODULE, d=directory), encoding="utf-8")
     log = directory / "nginx.log"
     process = _spawn([binary, "-c", str(directory / "nginx.conf"), "-p", str(directory)], log, directory)
-    server = Server("nginx", "", "", process, directory / "error.log")
-    try:
-        wait_until_answering(f"http://127.0.0.1:{port}/", process, log)
-    except BaseException:
-        server.stop()
-        raise
-    return Web("nginx", port, server)
+    return _answering(Server("nginx", "", "", process, directory / "error.log"), port, log)
 
 
 APACHE_MAIN = """ServerRoot {d}
@@ -121,13 +119,7 @@ def start_apache(site: Path, directory: Path) -> Web:
     (directory / "httpd.conf").write_text(APACHE_MAIN.format(d=directory, port=port, modules=modules), encoding="utf-8")
     log = directory / "apache.log"
     process = _spawn([binary, "-f", str(directory / "httpd.conf"), "-DFOREGROUND"], log, directory)
-    server = Server("apache", "", "", process, directory / "error.log")
-    try:
-        wait_until_answering(f"http://127.0.0.1:{port}/", process, log)
-    except BaseException:
-        server.stop()
-        raise
-    return Web("apache", port, server)
+    return _answering(Server("apache", "", "", process, directory / "error.log"), port, log)
 
 
 __all__ = ["Web", "start_apache", "start_kg_serve", "start_nginx"]
